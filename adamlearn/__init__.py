@@ -1,0 +1,24 @@
+"""adamlearn: 「Adam 옵티마이저」 책이 가르치는 numpy 참조 구현.
+
+- ``adamlearn.SGD, Adagrad, RMSprop, Adam, AdamW, NAdam, RAdam, Adamax``: ``torch.optim`` 형식
+- ``adamlearn.keras.SGD, Adagrad, RMSprop, Adam, AdamW, Nadam, Adamax``: ``keras.optimizers`` 형식
+- ``adamlearn.functional``: 알고리즘마다 순수 함수 하나 (책의 식과 한 줄씩 대응)
+- ``adamlearn.Trace``, ``adamlearn.run`` 과 목적 함수들, ``adamlearn.cross_check``
+
+numpy 만 가져온다. torch 와 keras 는 :func:`cross_check` 를 부를 때 가져온다.
+"""
+
+from . import functional, keras
+from .crosscheck import CrossCheck, cross_check, gradient_sequence
+from .objectives import Beale, Quadratic, ReddiProblem, Rosenbrock, Run, run
+from .optim import SGD, Adagrad, Adam, Adamax, AdamW, NAdam, RAdam, RMSprop
+from .trace import Trace
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "NAdam", "RAdam", "Adamax",
+    "keras", "functional", "Trace", "run", "Run",
+    "Rosenbrock", "Beale", "Quadratic", "ReddiProblem",
+    "cross_check", "CrossCheck", "gradient_sequence",
+]

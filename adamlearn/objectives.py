@@ -1,0 +1,136 @@
+"""시험용 목적 함수와 실행기. 모든 그래디언트는 해석적으로 계산한다.
+
+- :class:`Rosenbrock`, :class:`Beale`: 최적화 교재의 고전적인 2차원 함수
+- :class:`Quadratic`: :math:`\\tfrac12 x^\\top A x`, 조건수가 나쁜(ill-conditioned) 2차 함수
+- :class:`ReddiProblem`: Reddi, Kale & Kumar (2018) 의 온라인 문제. Adam 이 최적해의 반대편으로 간다.
+- :func:`run`: 옵티마이저를 목적 함수 위에서 돌리고 궤적을 돌려준다 (원하면 상자에 사영).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .trace import Trace
+
+
+@dataclass(frozen=True)
+class Rosenbrock:
+    """:math:`f(x, y) = (a - x)^2 + b (y - x^2)^2`, 최솟값 0 at :math:`(a, a^2)`."""
+
+    a: float = 1.0
+    b: float = 100.0
+
+    def value(self, x, t=None):
+        return (self.a - x[0]) ** 2 + self.b * (x[1] - x[0] ** 2) ** 2
+
+    def grad(self, x, t=None):
+        dx = -2 * (self.a - x[0]) - 4 * self.b * x[0] * (x[1] - x[0] ** 2)
+        dy = 2 * self.b * (x[1] - x[0] ** 2)
+        return np.array([dx, dy], dtype=np.asarray(x).dtype)
+
+    @property
+    def minimum(self):
+        return np.array([self.a, self.a**2])
+
+
+@dataclass(frozen=True)
+class Beale:
+    """:math:`f(x,y) = (1.5 - x + xy)^2 + (2.25 - x + xy^2)^2 + (2.625 - x + xy^3)^2`, 최솟값 0 at (3, 0.5)."""
+
+    def value(self, x, t=None):
+        a, b = x[0], x[1]
+        return (1.5 - a + a * b) ** 2 + (2.25 - a + a * b**2) ** 2 + (2.625 - a + a * b**3) ** 2
+
+    def grad(self, x, t=None):
+        a, b = x[0], x[1]
+        r1, r2, r3 = 1.5 - a + a * b, 2.25 - a + a * b**2, 2.625 - a + a * b**3
+        da = 2 * r1 * (b - 1) + 2 * r2 * (b**2 - 1) + 2 * r3 * (b**3 - 1)
+        db = 2 * r1 * a + 2 * r2 * (2 * a * b) + 2 * r3 * (3 * a * b**2)
+        return np.array([da, db], dtype=np.asarray(x).dtype)
+
+    @property
+    def minimum(self):
+        return np.array([3.0, 0.5])
+
+
+@dataclass(frozen=True)
+class Quadratic:
+    """:math:`f(x) = \\tfrac12 x^\\top A x` (A 는 대칭 양의 정부호), 최솟값 0 at 0."""
+
+    A: np.ndarray = field(default_factory=lambda: np.diag([1.0, 100.0]))
+
+    @classmethod
+    def ill_conditioned(cls, condition: float = 100.0, dim: int = 2) -> Quadratic:
+        """고윳값이 1 부터 ``condition`` 까지 로그 간격인 대각 행렬: 조건수가 ``condition``."""
+        return cls(np.diag(np.geomspace(1.0, condition, dim)))
+
+    def value(self, x, t=None):
+        return 0.5 * x @ self.A @ x
+
+    def grad(self, x, t=None):
+        return (self.A @ x).astype(np.asarray(x).dtype)
+
+    @property
+    def minimum(self):
+        return np.zeros(len(self.A))
+
+    @property
+    def condition(self) -> float:
+        ev = np.linalg.eigvalsh(self.A)
+        return float(ev[-1] / ev[0])
+
+
+@dataclass(frozen=True)
+class ReddiProblem:
+    """Reddi, Kale & Kumar (2018) 의 온라인 문제: :math:`t \\bmod 3 = 1` 이면 :math:`f_t(x) = Cx`, 아니면 :math:`-x`.
+
+    정의역은 :math:`[-1, 1]`. 세 스텝 합은 :math:`(C-2)x` 이므로 C > 2 이면 최적해는 x = -1 이다.
+    큰 그래디언트 C 는 세 번에 한 번만 오고, Adam 의 2차 모멘트가 그 정보를 너무 빨리 잊는다.
+    """
+
+    C: float = 3.0
+    box: tuple[float, float] = (-1.0, 1.0)
+
+    def value(self, x, t):
+        return self.C * x[0] if t % 3 == 1 else -x[0]
+
+    def grad(self, x, t):
+        return np.array([self.C if t % 3 == 1 else -1.0], dtype=np.asarray(x).dtype)
+
+    @property
+    def minimum(self):
+        return np.array([-1.0])
+
+
+@dataclass
+class Run:
+    """:func:`run` 의 결과: ``xs`` 는 (steps+1, n) 궤적, ``values`` 는 f(x_t), ``trace`` 는 중간값 기록."""
+
+    xs: np.ndarray
+    values: np.ndarray
+    trace: Trace | None
+
+    @property
+    def final(self) -> np.ndarray:
+        return self.xs[-1]
+
+
+def run(optimizer, objective, x0, steps, *, box=None, trace=False, **hyperparameters) -> Run:
+    """``optimizer([x], **hyperparameters)`` 를 ``objective`` 위에서 ``steps`` 번 돌린다.
+
+    스텝 t (1부터) 의 그래디언트는 ``objective.grad(x, t)`` 다. ``box=(lo, hi)`` 를 주면 스텝마다
+    x 를 그 상자에 사영한다 (``np.clip``). ``trace=True`` 면 중간값을 :class:`Trace` 로 모은다.
+    """
+    x = np.array(x0, dtype=np.float64 if np.asarray(x0).dtype.kind != "f" else np.asarray(x0).dtype)
+    opt = optimizer([x], **hyperparameters)
+    tr = Trace() if trace else None
+    xs, values = [x.copy()], [objective.value(x, 1)]
+    for t in range(1, steps + 1):
+        opt.step([objective.grad(x, t)], trace=tr)
+        if box is not None:
+            np.clip(x, box[0], box[1], out=x)
+        xs.append(x.copy())
+        values.append(objective.value(x, t + 1))
+    return Run(np.array(xs), np.array(values, dtype=float), tr)
