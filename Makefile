@@ -10,7 +10,7 @@ export KERAS_BACKEND := torch
 export MPLBACKEND := Agg
 export PYTHONHASHSEED := 0
 
-.PHONY: book test lint clean setup
+.PHONY: book test lint clean setup notebooks
 
 setup: $(STAMP)
 
@@ -31,3 +31,7 @@ test: $(STAMP)
 
 clean:
 	rm -rf _build .pytest_cache
+
+# 저자용: book/ 의 노트북을 모두 제자리에서 다시 실행해 출력을 저장한다 (커밋 전에).
+notebooks: $(STAMP)
+	for nb in book/*.ipynb; do $(BIN)/jupyter nbconvert --to notebook --execute --inplace "$$nb"; done
