@@ -17,8 +17,24 @@ from .trace import Trace
 __version__ = "0.1.0"
 
 __all__ = [
-    "SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "NAdam", "RAdam", "Adamax",
-    "keras", "functional", "Trace", "run", "Run",
-    "Rosenbrock", "Beale", "Quadratic", "ReddiProblem",
-    "cross_check", "CrossCheck", "gradient_sequence",
+    "SGD",
+    "Adagrad",
+    "Adam",
+    "AdamW",
+    "Adamax",
+    "Beale",
+    "CrossCheck",
+    "NAdam",
+    "Quadratic",
+    "RAdam",
+    "RMSprop",
+    "ReddiProblem",
+    "Rosenbrock",
+    "Run",
+    "Trace",
+    "cross_check",
+    "functional",
+    "gradient_sequence",
+    "keras",
+    "run",
 ]

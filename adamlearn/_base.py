@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import numbers
 from collections.abc import Callable, Mapping, Sequence
+from types import MappingProxyType
 
 import numpy as np
 
@@ -45,7 +46,10 @@ def beta_pair(name, value):
     if not isinstance(value, Sequence) or isinstance(value, str) or len(value) != 2:
         raise ValueError(f"invalid {name}={value!r}: must be a pair (beta1, beta2)")
     for i, b in enumerate(value):
-        unit_interval(f"{name}[{i}]", b)
+        try:
+            unit_interval(f"{name}[{i}]", b)
+        except ValueError as err:
+            raise ValueError(f"invalid {name}={value!r}: {name}[{i}]={b!r} must be in [0, 1)") from err
 
 
 def optional_nonnegative(name, value):
@@ -69,6 +73,12 @@ class Optimizer:
     checks: Mapping[str, Callable[[str, object], None]] = {}
     framework: str = ""  # "torch" 또는 "keras": 같은 이름의 기준 구현이 있는 곳
     reference: str = ""  # 기준 클래스의 이름, 예: "Adam"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # 클래스 수준의 기본값을 읽기 전용으로: 한 인스턴스가 바꿔도 다른 인스턴스에 번지지 않게.
+        cls.defaults = MappingProxyType(dict(cls.defaults))
+        cls.checks = MappingProxyType(dict(cls.checks))
 
     def __init__(self, params, **hyper):
         unknown = sorted(set(hyper) - set(self.defaults))

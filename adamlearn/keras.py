@@ -16,7 +16,7 @@ from __future__ import annotations
 from . import functional as F
 from ._base import Optimizer, boolean, closed_unit_interval, nonnegative, optional_nonnegative, unit_interval
 
-__all__ = ["SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "Nadam", "Adamax"]
+__all__ = ["SGD", "Adagrad", "Adam", "AdamW", "Adamax", "Nadam", "RMSprop"]
 
 _COMMON_CHECKS = {"learning_rate": nonnegative, "weight_decay": optional_nonnegative}
 _BETAS = {"beta_1": unit_interval, "beta_2": unit_interval, "epsilon": nonnegative}

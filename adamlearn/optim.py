@@ -13,7 +13,7 @@ from __future__ import annotations
 from . import functional as F
 from ._base import Optimizer, beta_pair, boolean, nonnegative, unit_interval
 
-__all__ = ["SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "NAdam", "RAdam", "Adamax"]
+__all__ = ["SGD", "Adagrad", "Adam", "AdamW", "Adamax", "NAdam", "RAdam", "RMSprop"]
 
 _COMMON_CHECKS = {"lr": nonnegative, "weight_decay": nonnegative, "maximize": boolean}
 

@@ -4,7 +4,7 @@ import os
 os.environ.setdefault("KERAS_BACKEND", "torch")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-from hypothesis import settings  # noqa: E402
+from hypothesis import settings
 
 # CI 에서 매번 같은 예제를 쓰도록 derandomize: 실패가 재현된다.
 settings.register_profile("ci", derandomize=True, max_examples=60, deadline=None)

@@ -1,0 +1,36 @@
+"""책이 경고 없이 빌드되는지 확인한다: ``jupyter-book build -W -n --keep-going``.
+
+노트북은 여기서 다시 실행하지 않고 저장된 출력으로 빌드한다. 저장된 출력이 새 실행의 출력과 같다는 것은
+같은 테스트 실행의 nbval 이 셀마다 확인한다 (book/*.ipynb). 그래서 이 빌드가 보는 페이지는 새로 실행해
+빌드한 페이지와 같다. (`make book` 은 노트북을 새로 실행해 빌드한다.)
+"""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.slow
+def test_book_builds_without_warnings(tmp_path):
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    config["execute"]["execute_notebooks"] = "off"
+    cfg = tmp_path / "_config.yml"
+    cfg.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    jb = Path(sys.executable).with_name("jupyter-book")
+    proc = subprocess.run(
+        [str(jb), "build", str(ROOT), "--config", str(cfg), "--all", "-W", "-n", "--keep-going"],
+        capture_output=True, text=True, cwd=ROOT, timeout=600,
+    )
+    log = proc.stdout + proc.stderr
+    warnings = [line for line in log.splitlines() if "WARNING" in line or "ERROR" in line]
+    assert proc.returncode == 0 and not warnings, "\n".join(warnings) or log[-3000:]
+    html = ROOT / "_build" / "html"
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    pages = [toc["root"]] + [ch["file"] for part in toc["parts"] for ch in part["chapters"]]
+    for page in pages:
+        assert (html / f"{page}.html").exists(), f"{page}.html 이 빌드되지 않았다"
