@@ -7,14 +7,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export KERAS_BACKEND := torch
-export MPLBACKEND := Agg
 export PYTHONHASHSEED := 0
 
 .PHONY: book test lint clean setup notebooks
 
 setup: $(STAMP)
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt constraints.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), f"Python 3.11 이 필요하다 (지금: {sys.version.split()[0]})"'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip

@@ -47,19 +47,22 @@ class Row:
 
 @dataclass(frozen=True)
 class CrossCheck:
-    """교차 검증 결과. ``print`` 하면 표가, 노트북에서는 HTML 표가 나온다."""
+    """교차 확인(cross-check) 결과. ``print`` 하면 표가, 노트북에서는 HTML 표가 나온다."""
 
     name: str
     steps: int
     dtype: str
     rows: tuple[Row, ...]
 
-    def row(self, reference_prefix: str) -> Row:
-        """기준 이름이 ``reference_prefix`` 로 시작하는 줄 (예: ``"torch"``, ``"keras"``)."""
+    def row(self, reference_prefix: str, ours_prefix: str = "adamlearn") -> Row:
+        """``ours`` 가 ``ours_prefix`` 로, 기준이 ``reference_prefix`` 로 시작하는 줄.
+
+        ``row("torch")`` 는 adamlearn 과 torch.optim 의 줄, ``row("keras", "torch")`` 는 두 프레임워크 사이의 줄이다.
+        """
         for r in self.rows:
-            if r.reference.startswith(reference_prefix):
+            if r.ours.startswith(ours_prefix) and r.reference.startswith(reference_prefix):
                 return r
-        raise KeyError(reference_prefix)
+        raise KeyError(f"no row {ours_prefix}* vs {reference_prefix}*")
 
     @property
     def max_rel(self) -> float:

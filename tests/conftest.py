@@ -2,7 +2,6 @@ import os
 
 # keras 를 처음 가져오기 전에 백엔드를 정한다 (TensorFlow 는 설치하지 않는다).
 os.environ.setdefault("KERAS_BACKEND", "torch")
-os.environ.setdefault("MPLBACKEND", "Agg")
 
 from hypothesis import settings
 

@@ -166,17 +166,17 @@ def test_same_epsilon_torch_and_keras_adam_differ():
     """같은 epsilon 이면 torch Adam 과 keras Adam 은 다른 궤적을 그린다 (엡실론 위치가 다르다)."""
     result = cross_check("Adam", torch={"lr": 1e-3, "eps": 1e-7},
                          keras={"learning_rate": 1e-3, "epsilon": 1e-7}, steps=STEPS)
-    between = result.rows[2]
+    between = result.row("keras", "torch")
     assert between.ours == "torch.optim.Adam" and between.reference == "keras.optimizers.Adam"
     # 1e-7 의 엡실론이 sqrt(s) ~ 1 에 비해 만드는 차이: 스텝마다 상대적으로 ~1e-7 * (1/sqrt(1-b2^t) - 1).
     assert 1e-9 < between.max_rel < 1e-6, str(result)
     # 각자는 자기 기준과 마지막 자리까지 맞는다.
-    assert result.rows[0].max_rel <= TOLERANCE["float64"]
-    assert result.rows[1].max_rel <= TOLERANCE["float64"]
+    assert result.row("torch").max_rel <= TOLERANCE["float64"]
+    assert result.row("keras").max_rel <= TOLERANCE["float64"]
 
 
 def test_epsilon_zero_torch_and_keras_adam_coincide():
     """epsilon = 0 이면 두 형식은 수학적으로 같다: 남는 것은 반올림 차이뿐이다."""
     result = cross_check("Adam", torch={"lr": 1e-3, "eps": 0.0},
                          keras={"learning_rate": 1e-3, "epsilon": 0.0}, steps=STEPS)
-    assert result.rows[2].max_rel <= TOLERANCE["float64"], str(result)
+    assert result.row("keras", "torch").max_rel <= TOLERANCE["float64"], str(result)
