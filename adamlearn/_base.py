@@ -62,6 +62,10 @@ def optional_nonnegative(name, value):
 class Optimizer:
     """``Cls(params, **hyperparameters)``; ``step(grads)`` 가 params 배열을 제자리에서 바꾼다.
 
+    하이퍼파라미터는 ``opt.hyper`` (dict) 에 있다. 학습 도중 학습률을 바꾸려면
+    ``opt.hyper["lr"] = 0.01`` (Keras 형식은 ``opt.hyper["learning_rate"]``) 로 쓴다. torch 의
+    ``opt.param_groups[0]["lr"]`` 에 해당하며, 다음 ``step`` 이 값을 다시 검사한다.
+
     하위 클래스가 정하는 것:
 
     - ``defaults``: 사용자 쪽 하이퍼파라미터 이름과 기본값 (프레임워크와 같은 이름, 같은 기본값)

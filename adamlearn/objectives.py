@@ -67,7 +67,8 @@ class Quadratic:
         return cls(np.diag(np.geomspace(1.0, condition, dim)))
 
     def value(self, x, t=None):
-        return 0.5 * x @ self.A @ x
+        # einsum 으로 쓰면 x 가 (n, ...) 모양의 격자여도 (등고선 그림) 점마다 값을 준다.
+        return 0.5 * np.einsum("i...,ij,j...->...", x, self.A, x)
 
     def grad(self, x, t=None):
         return (self.A @ x).astype(np.asarray(x).dtype)

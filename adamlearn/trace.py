@@ -19,12 +19,16 @@ import numpy as np
 class Trace:
     """옵티마이저의 스텝별 중간값 기록. ``tr[key]`` 는 첫 파라미터의 값을 (스텝, *모양) 배열로 준다."""
 
-    def __init__(self):
+    def __init__(self, keys=None):
+        """``keys`` 를 주면 그 이름들만 기록한다 (긴 실행에서 메모리를 아낀다)."""
+        self.only = None if keys is None else frozenset(keys)
         self.steps: list[list[dict]] = []
 
     def append(self, tapes: list[dict]) -> None:
         """한 스텝의 기록(파라미터마다 dict 하나)을 덧붙인다."""
-        self.steps.append([{k: _copy(v) for k, v in tape.items()} for tape in tapes])
+        self.steps.append([
+            {k: _copy(v) for k, v in tape.items() if self.only is None or k in self.only} for tape in tapes
+        ])
 
     def get(self, key: str, param: int = 0) -> np.ndarray:
         """``param`` 번째 파라미터의 ``key`` 값을 스텝 순서대로 쌓은 배열."""

@@ -159,3 +159,19 @@ def test_importing_adamlearn_does_not_import_torch_or_keras():
     code = "import sys, adamlearn; print('torch' in sys.modules, 'keras' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+def test_quadratic_value_vectorises_over_a_grid():
+    q = adamlearn.Quadratic.ill_conditioned(100.0)
+    xx, yy = np.meshgrid(np.linspace(-1, 1, 4), np.linspace(-2, 2, 3))
+    grid = q.value(np.stack([xx, yy]))
+    assert grid.shape == (3, 4)
+    assert grid[1, 2] == pytest.approx(q.value(np.array([xx[1, 2], yy[1, 2]])))
+
+
+def test_trace_can_record_a_subset_of_keys():
+    tr = adamlearn.Trace(keys=["update"])
+    x = np.zeros(2)
+    opt = adamlearn.Adam([x])
+    opt.step([np.ones(2)], trace=tr)
+    assert tr.keys() == ["update"]

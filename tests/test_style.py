@@ -28,6 +28,7 @@ FORBIDDEN = {
     "갱신 규칙": "업데이트 규칙",
     "매개변수": "파라미터",
     "비용 함수": "손실 함수",
+    "교차 검증": "교차 확인 (교차 검증은 cross-validation 이다)",
 }
 
 # 용어집에 반드시 있어야 하는 용어 (STYLE-ko.md 의 표)
@@ -67,3 +68,38 @@ def test_glossary_lists_every_style_term():
     first_cells = {line.strip("|").split("|")[0].strip() for line in rows}
     missing = [term for term in REQUIRED_GLOSSARY if not any(term in cell for cell in first_cells)]
     assert not missing, f"용어집에 없는 용어: {missing}"
+
+
+def _chapters():
+    import yaml
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    return [ch["file"] for part in toc["parts"] for ch in part["chapters"] if (ROOT / f"{ch['file']}.ipynb").exists()]
+
+
+def _chapter_prose(file):
+    nb = json.loads((ROOT / f"{file}.ipynb").read_text(encoding="utf-8"))
+    return _strip_code("\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"))
+
+
+def first_chapter(term, texts):
+    """``term`` 이 낱말의 첫머리로(바로 앞이 한글 음절이 아니게) 처음 나오는 장."""
+    pattern = re.compile(r"(?<![가-힣])" + re.escape(term))
+    for file, text in texts:
+        if pattern.search(text):
+            return file
+    return None
+
+
+def test_glossary_chapter_column_is_where_the_term_first_appears():
+    texts = [(f, _chapter_prose(f)) for f in _chapters()]
+    glossary = (BOOK / "glossary.md").read_text(encoding="utf-8")
+    rows = [line.strip().strip("|").split("|") for line in glossary.splitlines() if line.startswith("| ")]
+    wrong = []
+    for korean, _english, chapter in ((r[0].strip(), r[1].strip(), r[2].strip()) for r in rows[1:]):
+        term = re.sub(r"\s*\(.*\)$", "", korean)
+        first = first_chapter(term, texts)
+        expected = f"<{first.split('/')[-1]}>" if first else None
+        if expected is None or expected not in chapter:
+            wrong.append(f"{korean}: 표는 {chapter}, 처음 나오는 곳은 {first}")
+    assert not wrong, "\n".join(wrong)
