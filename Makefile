@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 export KERAS_BACKEND := torch
 export PYTHONHASHSEED := 0
 
-.PHONY: book test lint clean setup notebooks
+.PHONY: book test lint clean setup notebooks chromium
 
 setup: $(STAMP)
 
@@ -19,12 +19,23 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(MAKE) --no-print-directory chromium
 	touch $(STAMP)
+
+# 브라우저 테스트(tests/test_site.py)의 헤드리스 Chromium: 데비안 패키지. 없을 때만 apt 로 설치하고,
+# 패키지 목록이 없거나 오래되어 설치가 실패할 때만 apt-get update 를 한다 (root 가 아니면 안내만 한다).
+chromium:
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then exit 0; fi; \
+	if [ "$$(id -u)" != 0 ]; then \
+	  echo "경고: /usr/bin/chromium, /usr/bin/chromedriver 가 없다: sudo apt-get install -y chromium chromium-driver"; exit 0; fi; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	apt-get install -y -q chromium chromium-driver \
+	  || { apt-get update -q && apt-get install -y -q chromium chromium-driver; }
 
 book: $(STAMP)
 	$(BIN)/jupyter-book build . --all -W -n --keep-going
 
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(BIN)/ruff check adamlearn tests
 	$(BIN)/python -m pytest
 

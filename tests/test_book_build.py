@@ -19,6 +19,10 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_book_builds_without_warnings(tmp_path):
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     config["execute"]["execute_notebooks"] = "off"
+    # Jupyter Book 은 local_extensions 의 경로를 설정 파일이 있는 곳을 기준으로 푼다: 임시 설정에서는 절대 경로로.
+    config["sphinx"]["local_extensions"] = {
+        name: str(ROOT / path) for name, path in config["sphinx"].get("local_extensions", {}).items()
+    }
     cfg = tmp_path / "_config.yml"
     cfg.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     jb = Path(sys.executable).with_name("jupyter-book")

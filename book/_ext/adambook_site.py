@@ -1,0 +1,467 @@
+"""「Adam 옵티마이저」 책 사이트를 스스로 완결되게(self-contained) 만드는 Sphinx 확장.
+
+``_config.yml`` 의 ``sphinx: local_extensions: {adambook_site: book/_ext}`` 로 등록한다. 하는 일:
+
+1. **MathJax 3 를 사이트 안에서 제공한다.** PyPI 패키지 ``django-static-mathjax`` (MathJax 3.2.2) 의
+   ``es5/tex-chtml.js`` 와 그것이 실행 중에 불러오는 파일(CHTML woff-v2 글꼴, ``\\boldsymbol`` 같은
+   명령이 자동으로 불러오는 TeX 확장)만 빌드 결과의 ``_static/mathjax/`` 로 복사하고, ``mathjax_path`` 를
+   그쪽으로 돌린다. 책의 원본 ``_static/`` 에 두지 않는 까닭: Jupyter Book 1.x 는 원본 ``_static/`` 의
+   모든 .js 파일에 ``<script>`` 태그를 단다.
+2. **한글 웹폰트.** ``koreanize-matplotlib`` 에 들어 있는 나눔고딕을 ``_static/fonts/`` 에 싣고
+   ``@font-face`` CSS 를 본문·제목·사이드바·검색창·코드에 건다 (``unicode-range`` 로 한글에만). 원본 TTF 는
+   Chrome 이 거부하므로(VTT 원본 표 TSI3 가 비어 있어 OTS 검사 실패) fontTools 로 한글 범위만 남긴 WOFF 로
+   바꿔 싣는다 (원본 4.6 MB → 약 0.8 MB).
+   MathJax 수식 속 한글(``\\text{학습률}``)도 같은 글꼴로 그린다.
+3. **thebe 끄기.** ``sphinx_thebe`` 는 Jupyter Book 이 늘 켜는데, 모든 페이지에 unpkg CDN 주소와
+   binder 설정을 심는다. 이 책은 실행 버튼을 쓰지 않으므로 그 두 처리기를 떼어 낸다.
+4. **한국어 검색.** Sphinx 에는 한국어 검색 언어가 없어 영어 것이 쓰인다: ``편향을`` 과 ``편향`` 이 다른
+   단어가 되고, 두 글자 검색어는 부분 일치도 하지 않는다. :class:`SearchKorean` 은 한글 낱말 끝의 조사와
+   흔한 어미를 떼어 내고(파이썬 :meth:`~SearchKorean.stem` 과 자바스크립트 ``Stemmer`` 가 같은 표로
+   같은 규칙을 쓴다), 세 글자 이상 한글 어간의 두 글자 조각(bigram)도 색인한다. 검색어 낱말이 장 제목에
+   있으면 순위를 올린다 (``편향 보정`` → 「편향 보정의 유도」 장이 맨 위).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import shutil
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import snowballstemmer
+from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
+from sphinx.ext.mathjax import MATHJAX_URL
+from sphinx.search import SearchLanguage
+from sphinx.search.en import english_stopwords, js_porter_stemmer
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+# ---------------------------------------------------------------------------------------------------
+# 1. MathJax
+# ---------------------------------------------------------------------------------------------------
+
+MATHJAX_VERSION = "3.2.2"
+#: ``mathjax_path`` 가 상대 경로이면 Sphinx 는 ``_static/`` 기준으로 읽는다.
+LOCAL_MATHJAX_PATH = "mathjax/tex-chtml.js"
+#: ``es5/`` 에서 복사할 것. tex-chtml.js 는 글꼴과, 자동 로드(autoload)되는 TeX 확장을 자기 위치
+#: (``[mathjax]``) 기준으로 불러온다. 접근성 메뉴가 사용자 선택 때만 불러오는 a11y/ sre/ 는 싣지 않는다.
+MATHJAX_FILES = ("tex-chtml.js",)
+MATHJAX_DIRS = ("output/chtml/fonts/woff-v2", "input/tex/extensions")
+
+
+def mathjax_es5_dir() -> Path:
+    spec = importlib.util.find_spec("mathjax")
+    if spec is None or not spec.submodule_search_locations:
+        raise ExtensionError(
+            "adambook_site: MathJax 패키지가 없다. `pip install -r requirements.txt` "
+            "(django-static-mathjax==3.2.2.1) 로 설치한다."
+        )
+    root = Path(next(iter(spec.submodule_search_locations))) / "static" / "mathjax"
+    es5 = root / "es5"
+    if not (es5 / "tex-chtml.js").is_file():
+        raise ExtensionError(f"adambook_site: {es5}/tex-chtml.js 가 없다 (django-static-mathjax 설치가 깨졌다)")
+    version = json.loads((root / "package.json").read_text(encoding="utf-8")).get("version")
+    if version != MATHJAX_VERSION:
+        logger.warning("adambook_site: MathJax %s 를 기대했는데 %s 이다", MATHJAX_VERSION, version)
+    return es5
+
+
+# ---------------------------------------------------------------------------------------------------
+# 2. 한글 웹폰트
+# ---------------------------------------------------------------------------------------------------
+
+HANGUL_FAMILY = "AdamBook Hangul"
+#: (원본 파일, 웹폰트 파일, font-weight, local() 이름들). 원본은 koreanize_matplotlib/fonts/ 의 나눔고딕 (SIL OFL 1.1).
+FONT_FILES = (
+    ("NanumGothic.ttf", "AdamBookHangul-Regular.v2.woff", 400, ("NanumGothic",)),
+    ("NanumGothicBold.ttf", "AdamBookHangul-Bold.v2.woff", 700, ("NanumGothic Bold", "NanumGothicBold")),
+)
+#: 한글 자모, CJK 기호·문장부호, 호환 자모, 자모 확장 A, 음절, 자모 확장 B, 전각 문장부호.
+HANGUL_RANGES = ((0x1100, 0x11FF), (0x3000, 0x303F), (0x3131, 0x318E), (0xA960, 0xA97F), (0xAC00, 0xD7A3), (0xD7B0, 0xD7FF),
+                 (0xFF01, 0xFF60))
+HANGUL_UNICODE_RANGE = ", ".join(f"U+{lo:04X}-{hi:04X}" for lo, hi in HANGUL_RANGES)
+CSS_FILE = "adambook-site.css"
+FONT_NOTICE = """\
+{webfonts}
+  는 나눔고딕(NanumGothic, NanumGothic Bold)에서 만든 수정본(Modified Version)이다.
+  원본의 저작권 표시: {copyright}
+  라이선스: SIL Open Font License 1.1 (https://openfontlicense.org). 수정: 한글 범위({ranges})만 남기고,
+  Chrome 의 글꼴 검사기(OTS)가 거부하는 VTT 원본 표(TSI0-TSI5)를 빼고, WOFF 로 바꾸고, 글꼴 이름을
+  "{family}" 로 바꿨다 (예약 글꼴 이름을 수정본에 쓰지 않는다).
+  원본: PyPI 패키지 koreanize-matplotlib 의 koreanize_matplotlib/fonts/.
+  만든 곳: book/_ext/adambook_site.py
+"""
+
+
+def font_source_dir() -> Path:
+    spec = importlib.util.find_spec("koreanize_matplotlib")
+    if spec is None or not spec.submodule_search_locations:
+        raise ExtensionError("adambook_site: koreanize-matplotlib 가 없다 (requirements.txt 로 설치한다)")
+    fonts = Path(next(iter(spec.submodule_search_locations))) / "fonts"
+    missing = [src for src, *_ in FONT_FILES if not (fonts / src).is_file()]
+    if missing:
+        raise ExtensionError(f"adambook_site: {fonts} 에 {missing} 가 없다")
+    return fonts
+
+
+def make_webfont(src: Path, dst: Path, weight: int) -> None:
+    """나눔고딕 TTF 를 한글 범위만 남긴 WOFF 로 (원본 그대로는 Chrome 이 ``OTS parsing error: TSI3`` 로 거부한다)."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    options = subset.Options()
+    options.drop_tables += ["TSI0", "TSI1", "TSI2", "TSI3", "TSI5", "DSIG"]
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    font = TTFont(src)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=[u for lo, hi in HANGUL_RANGES for u in range(lo, hi + 1)])
+    subsetter.subset(font)
+    style = "Bold" if weight >= 700 else "Regular"
+    ps_family = HANGUL_FAMILY.replace(" ", "")
+    names = {1: HANGUL_FAMILY, 2: style, 3: f"{ps_family}-{style};adambook_site", 4: f"{HANGUL_FAMILY} {style}",
+             6: f"{ps_family}-{style}", 16: HANGUL_FAMILY, 17: style}
+    table = font["name"]
+    for record in list(table.names):
+        if record.nameID in names:
+            table.removeNames(nameID=record.nameID)
+    for name_id, value in names.items():
+        table.setName(value, name_id, 3, 1, 0x409)
+    font.flavor = "woff"  # zlib 압축: brotli(woff2) 없이도 된다
+    tmp = dst.with_suffix(".tmp")
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    font.save(tmp)
+    tmp.replace(dst)
+
+
+def _font_copyright(src: Path) -> str:
+    from fontTools.ttLib import TTFont
+
+    return TTFont(src, lazy=True)["name"].getDebugName(0) or "(원본 글꼴에 없음)"
+
+
+def font_css() -> str:
+    faces = "\n".join(
+        f"""@font-face {{
+  font-family: "{HANGUL_FAMILY}";
+  src: {", ".join(f'local("{n}")' for n in local_names)}, url("fonts/{webfont}") format("woff");
+  font-weight: {weight};
+  font-style: normal;
+  font-display: swap;
+  unicode-range: {HANGUL_UNICODE_RANGE};
+}}"""
+        for _src, webfont, weight, local_names in FONT_FILES
+    )
+    # unicode-range 덕분에 이 글꼴은 한글에만 쓰이고, 라틴 문자는 테마의 원래 글꼴 그대로다.
+    # 그래서 고정폭 목록의 맨 앞에 두어도 코드의 영문·숫자는 그대로 고정폭이고, 코드 속 한글 주석만 나눔고딕이다.
+    return f"""/* adambook_site: 한글 웹폰트 (book/_ext/adambook_site.py 가 만든다). */
+{faces}
+:root {{
+  --pst-font-family-base: "{HANGUL_FAMILY}", var(--pst-font-family-base-system);
+  --pst-font-family-heading: "{HANGUL_FAMILY}", var(--pst-font-family-base-system);
+  --pst-font-family-monospace: "{HANGUL_FAMILY}", var(--pst-font-family-monospace-system);
+  --bs-font-sans-serif: "{HANGUL_FAMILY}", system-ui, sans-serif;
+  --bs-font-monospace: "{HANGUL_FAMILY}", var(--pst-font-family-monospace-system);
+}}
+body, h1, h2, h3, h4, h5, h6, .bd-sidebar, .bd-sidebar-primary, .bd-sidebar-secondary, .navbar-brand,
+.bd-search, .search-button__default-text, input, button, select, textarea {{
+  font-family: var(--pst-font-family-base);
+}}
+h1, h2, h3, h4, h5, h6 {{ font-family: var(--pst-font-family-heading); }}
+code, kbd, pre, samp, .highlight pre {{ font-family: var(--pst-font-family-monospace); }}
+"""
+
+
+# ---------------------------------------------------------------------------------------------------
+# 3. 한국어 검색
+# ---------------------------------------------------------------------------------------------------
+
+#: 한글 낱말 끝에서 떼어 낼 조사·어미. 긴 것부터 본다 (:data:`SUFFIXES`).
+_PARTICLES = """
+은 는 이 가 을 를 의 에 도 만 와 과 로 들 께
+에서 에게 에는 에도 에만 에의 으로 로서 로써 로는 로도 로만 와는 과는 와의 과의 와도 과도
+까지 부터 보다 처럼 만큼 마다 밖에 이나 이든 이며 이고 이면 이자 라는 라고 이란 란
+에서는 에서도 에서의 에서만 에게서 에게는 으로서 으로써 으로는 으로도 으로만 까지는 까지도 까지의
+부터는 부터의 보다는 이라는 이라고 이라면 이므로 이지만 이어서
+""".split()
+_ENDINGS = """
+이다 이었다 였다 입니다 인 임 인지 는지
+한다 하는 하고 하며 하면 하여 해서 했다 하지 하기 한 할 함 해 하게 합니다 했던 하던 하다
+한다면 하면서 하므로 하려면 하도록 하지만 하였다 해야 해도 하여도 하더라도 하는지 하느냐
+된다 되는 되고 되며 되면 되어 된 될 됨 돼 되지 되기 됐다 되었다 되도록 되므로 되지만 되어야 되다 되는지
+""".split()
+#: 떼어 낼 꼬리 전체, 긴 것부터 (같은 길이는 가나다순: 파이썬과 JS 가 똑같은 순서로 본다).
+SUFFIXES: tuple[str, ...] = tuple(sorted(set(_PARTICLES) | set(_ENDINGS), key=lambda s: (-len(s), s)))
+#: 한 낱말에서 꼬리를 떼는 최대 횟수 (``옵티마이저들의`` → ``옵티마이저들`` → ``옵티마이저``).
+MAX_PASSES = 2
+#: 한글로 끝나는 어간은 이 글자 수보다 짧아지지 않는다 (``정도`` 는 ``정`` + ``도`` 가 아니다).
+MIN_HANGUL_STEM = 2
+#: 이 길이 이상인 한글 어간(한글만 이어진 부분)은 두 글자 조각도 색인한다 (색인 쪽만).
+BIGRAM_MIN = 3
+
+#: 홀로 떨어진 조사·어미·기능어는 색인하지 않고 검색어에서도 뺀다 (이 책은 ``Adam 의`` 처럼 띄어 쓴다).
+KOREAN_STOPWORDS = frozenset(SUFFIXES) | frozenset("및 등 또는 그리고 그 이 저 것 수 있다 없다".split())
+
+
+def _is_hangul(ch: str) -> bool:
+    return "\uac00" <= ch <= "\ud7a3"
+
+
+_porter = snowballstemmer.stemmer("porter")
+_HANGUL_RUN = re.compile("[\uac00-\ud7a3]+")
+
+
+def korean_stem(word: str) -> str:
+    """:class:`SearchKorean` 의 어간 추출. 아래 ``_JS_STEMMER`` 와 한 글자도 다르지 않게 동작해야 한다.
+
+    - NFC 로 정규화하고 소문자로 바꾼다.
+    - ASCII 낱말은 영어 Porter 어간 (Sphinx 영어 검색과 같다).
+    - 아니면 끝에 붙은 가장 긴 꼬리(:data:`SUFFIXES`)를 최대 :data:`MAX_PASSES` 번 뗀다. 남는 어간이 한글로
+      끝나면 :data:`MIN_HANGUL_STEM` 글자 이상, 아니면(``adam의`` → ``adam``) 1 글자 이상이어야 하고, 모자라면
+      거기서 멈춘다 (더 짧은 꼬리로 물러서지 않는다: ``쪽으로`` 는 ``쪽으`` 가 아니라 그대로).
+    - 뗀 결과가 ASCII 면 다시 Porter (``optimizers를`` → ``optim``).
+    """
+    w = unicodedata.normalize("NFC", word).lower()
+    if w.isascii():
+        return _porter.stemWord(w)
+    for _ in range(MAX_PASSES):
+        suffix = next((s for s in SUFFIXES if len(w) > len(s) and w.endswith(s)), None)
+        if suffix is None:
+            break
+        stem = w[: -len(suffix)]
+        if len(stem) < (MIN_HANGUL_STEM if _is_hangul(stem[-1]) else 1):
+            break
+        w = stem
+    if w.isascii():
+        return _porter.stemWord(w)
+    return w
+
+
+def hangul_bigrams(stem: str) -> list[str]:
+    """어간 속 한글 덩어리 가운데 :data:`BIGRAM_MIN` 글자 이상인 것의 두 글자 조각들."""
+    grams: list[str] = []
+    for run in _HANGUL_RUN.findall(stem):
+        if len(run) >= BIGRAM_MIN:
+            grams.extend(run[i : i + 2] for i in range(len(run) - 1))
+    return grams
+
+
+_JS_STEMMER = (
+    js_porter_stemmer.replace("var Stemmer = function()", "var PorterStemmer = function()", 1)
+    + """
+/**
+ * 한국어 어간 추출 (book/_ext/adambook_site.py 의 korean_stem 과 같은 규칙).
+ */
+var Stemmer = function() {
+  var porter = new PorterStemmer();
+  var SUFFIXES = @SUFFIXES@;
+  var MAX_PASSES = @MAX_PASSES@;
+  var MIN_HANGUL_STEM = @MIN_HANGUL_STEM@;
+  var isHangul = function(ch) { return ch >= "\\uac00" && ch <= "\\ud7a3"; };
+  var isAscii = function(s) { return /^[\\x00-\\x7f]*$/.test(s); };
+  this.stemWord = function(word) {
+    var w = word.normalize("NFC").toLowerCase();
+    if (isAscii(w)) return porter.stemWord(w);
+    for (var pass = 0; pass < MAX_PASSES; pass++) {
+      var suffix = null;
+      for (var i = 0; i < SUFFIXES.length; i++) {
+        if (w.length > SUFFIXES[i].length && w.endsWith(SUFFIXES[i])) { suffix = SUFFIXES[i]; break; }
+      }
+      if (suffix === null) break;
+      var stem = w.slice(0, w.length - suffix.length);
+      if (stem.length < (isHangul(stem[stem.length - 1]) ? MIN_HANGUL_STEM : 1)) break;
+      w = stem;
+    }
+    if (isAscii(w)) return porter.stemWord(w);
+    return w;
+  };
+};
+"""
+)
+# ensure_ascii: 스크립트 파일이 어떤 문자 집합으로 읽혀도 같은 표가 되도록 \uXXXX 로 쓴다.
+_JS_STEMMER = (
+    _JS_STEMMER.replace("@SUFFIXES@", json.dumps(list(SUFFIXES)))
+    .replace("@MAX_PASSES@", str(MAX_PASSES))
+    .replace("@MIN_HANGUL_STEM@", str(MIN_HANGUL_STEM))
+)
+
+#: 순위 보정. Sphinx 는 낱말마다의 점수 가운데 가장 큰 것만 쓰고, 연습문제 제목 같은 절 제목도 '제목' 점수(15)를
+#: 준다: 그래서 ``편향 보정`` 에 「7. 편향 보정의 유도」 장과, 연습문제 제목에 ``편향`` 만 있는 「12. Adam 과 AdamW」
+#: 장이 같은 점수가 된다. 검색어의 (어간이 같은) 낱말이 문서(장) 제목에 있을 때마다 가산점을 준다.
+#: searchtools.js 가 language_data.js 보다 먼저 읽히면 Scorer 가 이미 있고, 나중이면 여기서 만든다.
+#: Scorer.score 는 질의를 받지 않으므로 검색 페이지 주소의 ?q= 를 읽는다 (검색창은 늘 search.html?q= 로 간다).
+DOC_TITLE_BONUS = 10
+_JS_SCORER = r"""
+/**
+ * 검색어 낱말이 장 제목에 있으면 가산점 (book/_ext/adambook_site.py).
+ */
+var adambookScore = function(result) {
+  var score = result[4];
+  if (typeof Search === "undefined" || !Search._index) return score;
+  var q = new URLSearchParams(window.location.search).get("q");
+  if (!q) return score;
+  var stemmer = new Stemmer();
+  var stem = function(text) {
+    return splitQuery(text.toLowerCase())
+      .filter(function(w) { return stopwords.indexOf(w) === -1 && !/^\d+$/.test(w); })
+      .map(function(w) { return stemmer.stemWord(w); });
+  };
+  var i = Search._index.docnames.indexOf(result[0]);
+  if (i < 0) return score;
+  var titleWords = stem(Search._index.titles[i].replace(/<[^>]*>/g, " "));
+  var hits = stem(q).filter(function(t) { return titleWords.indexOf(t) !== -1; }).length;
+  return score + @BONUS@ * hits;
+};
+if (typeof Scorer === "undefined") {
+  var Scorer = {
+    objNameMatch: 11, objPartialMatch: 6, objPrio: {0: 15, 1: 5, 2: -5}, objPrioDefault: 0,
+    title: 15, partialTitle: 7, term: 5, partialTerm: 2,
+    score: adambookScore,
+  };
+} else {
+  Scorer.score = adambookScore;
+}
+""".replace("@BONUS@", str(DOC_TITLE_BONUS))
+
+
+class SearchKorean(SearchLanguage):
+    """한국어 검색 언어: 조사·어미를 떼는 어간 추출 + 한글 두 글자 조각 색인.
+
+    검색어 쪽(자바스크립트)은 Sphinx 기본 splitQuery 로 낱말을 나누고 ``Stemmer.stemWord`` 로 어간을 뽑는다.
+    색인 쪽 :meth:`split` 은 같은 방식(``\\w+``)으로 나눈 낱말에 더해, 긴 한글 어간의 두 글자 조각을 낸다:
+    그래서 ``학습`` 이 ``학습률을`` 이 있는 페이지를, ``이동 평균`` 이 ``지수이동평균`` 이 있는 페이지를 찾는다.
+    (세 글자 이상 검색어는 Sphinx 가 이미 부분 일치로 찾는다.)
+    """
+
+    lang = "ko"
+    language_name = "Korean"
+    js_stemmer_code = _JS_STEMMER + _JS_SCORER
+    stopwords = set(english_stopwords) | set(KOREAN_STOPWORDS)
+
+    def split(self, input: str) -> list[str]:
+        words = self._word_re.findall(unicodedata.normalize("NFC", input))
+        out = list(words)
+        for word in words:
+            if any(_is_hangul(ch) for ch in word):
+                out.extend(hangul_bigrams(korean_stem(word)))
+        return out
+
+    def stem(self, word: str) -> str:
+        return korean_stem(word)
+
+    def word_filter(self, word: str) -> bool:
+        return bool(word) and word not in self.stopwords and super().word_filter(word)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Sphinx 연결
+# ---------------------------------------------------------------------------------------------------
+
+
+def _config_inited(app: Sphinx, config: Any) -> None:
+    if config.mathjax_path == MATHJAX_URL:
+        config.mathjax_path = LOCAL_MATHJAX_PATH
+    # Jupyter Book 의 기본 검색창 문구는 영어다.
+    options = config.html_theme_options
+    if isinstance(options, dict) and options.get("search_bar_text", "Search this book...") == "Search this book...":
+        options["search_bar_text"] = "이 책에서 검색…"
+    # pydata-sphinx-theme 은 html_context 의 default_mode 가 비어 있으면 첫 방문에서 콘솔 오류를 낸다
+    # ("Got invalid theme mode: . Resetting to auto."). 그 동작(auto)을 그대로 명시한다.
+    if isinstance(config.html_context, dict) and not config.html_context.get("default_mode"):
+        config.html_context["default_mode"] = "auto"
+    if isinstance(options, dict) and (options.get("launch_buttons") or {}).get("thebe"):
+        logger.warning("adambook_site: thebe 실행 버튼은 CDN 과 binder 가 필요해 이 책에서는 동작하지 않는다")
+    _disable_thebe(app)
+
+
+def _disable_thebe(app: Sphinx) -> None:
+    """sphinx_thebe 의 ``THEBE_JS_URL`` (unpkg CDN) 스크립트와 페이지마다의 binder 설정을 뺀다."""
+    unwanted = {"init_thebe_core", "update_thebe_context"}
+    for listeners in app.events.listeners.values():
+        for listener in list(listeners):
+            handler = listener.handler
+            if getattr(handler, "__module__", "").startswith("sphinx_thebe") and handler.__name__ in unwanted:
+                app.disconnect(listener.id)
+    app.registry.css_files[:] = [css for css in app.registry.css_files if css[0] != "sphinx-thebe.css"]
+
+
+def _builder_inited(app: Sphinx) -> None:
+    if app.builder.format != "html":
+        return
+    # MathJax 글꼴에 없는 글자(수식 속 한글)는 unknownFamily 로 그린다: 한글 웹폰트를 맨 앞에.
+    cfg = app.config.mathjax3_config
+    if cfg is None:
+        cfg = app.config.mathjax3_config = {}
+    if isinstance(cfg, dict):
+        chtml = cfg.setdefault("chtml", {})
+        chtml.setdefault("unknownFamily", f'"{HANGUL_FAMILY}", serif')
+    app.add_css_file(CSS_FILE)
+    copy_assets(app)
+
+
+def _copy_tree(src: Path, dst: Path) -> None:
+    dst.mkdir(parents=True, exist_ok=True)
+    for path in sorted(src.iterdir()):
+        if path.is_file():
+            _copy_file(path, dst / path.name)
+
+
+def _copy_file(src: Path, dst: Path) -> None:
+    if dst.is_file() and dst.stat().st_size == src.stat().st_size and dst.stat().st_mtime >= src.stat().st_mtime:
+        return
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(src, dst)
+
+
+def copy_assets(app: Sphinx) -> None:
+    """MathJax, 글꼴, CSS 를 빌드 결과의 ``_static/`` 으로 복사한다 (이미 같으면 건너뛴다).
+
+    builder-inited 에서 한 번 (페이지를 쓸 때 파일이 있어야 Sphinx 가 ``?v=`` 체크섬을 단다),
+    build-finished 에서 한 번 더 (그사이 누가 지웠어도 결과는 완결된다) 부른다.
+    """
+    static = Path(app.outdir) / "_static"
+    if app.config.mathjax_path == LOCAL_MATHJAX_PATH:
+        es5 = mathjax_es5_dir()
+        target = static / "mathjax"
+        for name in MATHJAX_FILES:
+            _copy_file(es5 / name, target / name)
+        for sub in MATHJAX_DIRS:
+            _copy_tree(es5 / sub, target / sub)
+        _copy_file(es5.parent / "LICENSE", target / "LICENSE")
+    fonts = font_source_dir()
+    current = {webfont for _, webfont, *_ in FONT_FILES}
+    for old in (static / "fonts").glob("AdamBookHangul-*.woff"):  # 예전 판(.v1 ...) 정리
+        if old.name not in current:
+            old.unlink()
+    for src, webfont, weight, _local in FONT_FILES:
+        dst = static / "fonts" / webfont
+        if not dst.is_file() or dst.stat().st_mtime < (fonts / src).stat().st_mtime:
+            make_webfont(fonts / src, dst, weight)
+    notice = static / "fonts" / "NOTICE.txt"
+    notice_text = FONT_NOTICE.format(webfonts=", ".join(w for _, w, *_ in FONT_FILES), ranges=HANGUL_UNICODE_RANGE,
+                                     family=HANGUL_FAMILY, copyright=_font_copyright(fonts / FONT_FILES[0][0]))
+    if not notice.is_file() or notice.read_text(encoding="utf-8") != notice_text:
+        notice.write_text(notice_text, encoding="utf-8")
+    css = static / CSS_FILE
+    text = font_css()
+    if not css.is_file() or css.read_text(encoding="utf-8") != text:
+        css.write_text(text, encoding="utf-8")
+
+
+def _build_finished(app: Sphinx, exception: BaseException | None) -> None:
+    if exception is None and app.builder.format == "html":
+        copy_assets(app)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_search_language(SearchKorean)
+    app.connect("config-inited", _config_inited, priority=900)
+    app.connect("builder-inited", _builder_inited)
+    app.connect("build-finished", _build_finished)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

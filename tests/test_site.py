@@ -1,0 +1,640 @@
+"""빌드된 사이트(_build/html)가 스스로 완결되고(외부 URL 없음), 한국어로 보이고, 한국어로 검색되는지 본다.
+
+- 순수 파이썬: book/_ext/adambook_site.py 의 한국어 어간 추출(조사·어미 떼기)과 두 글자 조각 색인.
+- 정적 검사: 모든 HTML 의 ``<script src>``, ``<link rel=stylesheet>``, 폰트 참조와 빌드된 CSS 의
+  ``@import``/``url()`` 에 ``http(s)://`` 가 없어야 한다. (본문의 ``<a href>`` 외부 링크는 괜찮다.)
+- 진짜 브라우저: 데비안의 헤드리스 Chromium (``/usr/bin/chromium``, ``/usr/bin/chromedriver``) 을 Selenium 으로
+  몰아 127.0.0.1 에서 띄운 사이트를 연다. 페이지마다 한글 본문, 조판된 수식(MathJax), 읽힌 그림, 콘솔 오류 없음,
+  이전/다음 링크, 그리고 검색창에서 ``편향 보정``·``옵티마이저`` 를 찾는다. 브라우저는 127.0.0.1 밖의 주소를
+  찾지 못하게 띄우고(--host-resolver-rules), 페이지가 요청한 모든 URL 이 로컬 서버의 것인지도 확인한다.
+
+두 사이트를 본다.
+
+1. 임시 사이트: 장(chapter)이 아직 다 쓰이지 않았으므로, 저장소의 _config.yml 과 book/intro.md 에 이 파일이
+   쓰는 작은 한국어 페이지(조사가 붙은 낱말만 쓰는 ``편향 보정`` 페이지 등)와 저장된 출력이 있는 작은 노트북을
+   더해 tmp 에 빌드한다 (``jupyter-book build <tmp> -W -n --keep-going``).
+2. 저장소의 실제 책: ``_build/html`` 이 있으면 그것을 쓰고 (tests/test_book_build.py 가 먼저 빌드한다), 없으면
+   같은 명령(노트북 실행 없이)으로 직접 빌드한다.
+
+Adam 장(book/ch06_adam.html, 없으면 첫 페이지)의 스크린숏을 ``_build/screenshots/adam.png`` 에 남긴다.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import http.server
+import importlib.util
+import json
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import zlib
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+HTML = ROOT / "_build" / "html"
+EXT_DIR = ROOT / "book" / "_ext"
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+HANGUL = re.compile("[\uac00-\ud7a3]")
+HANGUL_FAMILY = "AdamBook Hangul"
+
+
+def _load_ext():
+    spec = importlib.util.spec_from_file_location("adambook_site", EXT_DIR / "adambook_site.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+ext = _load_ext()
+
+
+# ===================================================================================================
+# 1. 순수 파이썬: 한국어 어간 추출
+# ===================================================================================================
+
+@pytest.mark.parametrize(
+    ("word", "stem"),
+    [
+        ("편향을", "편향"),
+        ("편향이", "편향"),
+        ("보정하기", "보정"),
+        ("보정된다", "보정"),
+        ("보정한", "보정"),
+        ("옵티마이저는", "옵티마이저"),
+        ("옵티마이저를", "옵티마이저"),
+        ("옵티마이저들의", "옵티마이저"),  # 두 번: 의, 들
+        ("모멘텀에서는", "모멘텀"),  # 가장 긴 꼬리부터
+        ("학습률이다", "학습률"),
+        ("계산하는지", "계산"),
+        ("편향", "편향"),  # 두 글자는 그대로
+        ("정도", "정도"),  # 한 글자 어간은 만들지 않는다
+        ("정도는", "정도"),
+        ("쪽으로", "쪽으로"),  # 가장 긴 꼬리(으로)를 못 떼면 더 짧은 꼬리로 물러서지 않는다
+        ("Adam의", "adam"),  # 라틴 문자 뒤의 조사는 한 글자 어간도 괜찮다
+        ("x를", "x"),
+        ("optimizers를", "optim"),  # 뗀 뒤 ASCII 면 Porter
+        ("optimizers", "optim"),  # ASCII 는 Sphinx 영어 검색과 같다
+        ("β₁이", "β₁"),
+        ("\u1111\u1167\u11ab\u1112\u1163\u11bc\u110b\u1173\u11af", "편향"),  # NFD(맥 입력) 도 NFC 로
+    ],
+)
+def test_korean_stem(word, stem):
+    assert ext.korean_stem(word) == stem
+
+
+def test_korean_split_adds_bigrams_of_long_hangul_stems():
+    lang = ext.SearchKorean({})
+    words = lang.split("지수이동평균을 쓰는 옵티마이저, Adam의 학습률")
+    assert words[:5] == ["지수이동평균을", "쓰는", "옵티마이저", "Adam의", "학습률"]
+    for gram in ("지수", "이동", "평균", "학습", "습률"):
+        assert gram in words
+    assert "균을" not in words  # 조각은 조사를 뗀 어간에서 자른다
+    assert not [w for w in words if w.startswith("adam") or len(w) < 2]
+
+
+def test_korean_word_filter_drops_particles_and_keeps_terms():
+    lang = ext.SearchKorean({})
+    for particle in ("의", "은", "에서", "이다", "한다", "the"):
+        assert not lang.word_filter(lang.stem(particle)), particle
+    for term in ("편향", "보정", "옵티마이저", "adam", "x"):
+        assert lang.word_filter(lang.stem(term)), term
+
+
+def test_js_stemmer_uses_the_same_table():
+    js = ext.SearchKorean.js_stemmer_code
+    assert json.dumps(list(ext.SUFFIXES)) in js
+    assert "var PorterStemmer = function()" in js and "var Stemmer = function()" in js
+    assert list(ext.SUFFIXES) == sorted(ext.SUFFIXES, key=lambda s: (-len(s), s))
+
+
+# ===================================================================================================
+# 정적 검사: 외부 URL
+# ===================================================================================================
+
+URL = re.compile(r"^\s*(?:https?:)?//", re.I)
+_TAG = re.compile(r"<(script|link|img|source|iframe|embed|object)\b([^>]*)>", re.I | re.S)
+_ATTR = re.compile(r"""([\w:-]+)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""", re.S)
+_CSS_URL = re.compile(r"""url\(\s*(['"]?)(.*?)\1\s*\)|@import\s+(?:url\()?\s*['"]?([^'");\s]+)""", re.I)
+_INLINE_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.I | re.S)
+_STYLE = re.compile(r"<style\b[^>]*>(.*?)</style>|\sstyle\s*=\s*\"([^\"]*)\"", re.I | re.S)
+FONT_EXT = re.compile(r"\.(woff2?|ttf|otf|eot)(\?|#|$)", re.I)
+
+
+def _attrs(raw: str) -> dict[str, str]:
+    return {k.lower(): v.strip("\"'") for k, v in _ATTR.findall(raw)}
+
+
+def scan_site(html_dir: Path) -> list[str]:
+    """외부(http(s):// 또는 //)에서 불러오는 스크립트·스타일시트·폰트·임베드를 모두 찾는다."""
+    bad: list[str] = []
+    for page in sorted(html_dir.rglob("*.html")):
+        rel = page.relative_to(html_dir)
+        text = page.read_text(encoding="utf-8", errors="replace")
+        for tag, raw in _TAG.findall(text):
+            a = _attrs(raw)
+            tag = tag.lower()
+            refs = []
+            if tag == "script":
+                refs.append(a.get("src", ""))
+            elif tag == "link":
+                rel_attr = a.get("rel", "").lower()
+                if any(r in rel_attr for r in ("stylesheet", "preload", "modulepreload", "prefetch", "icon", "manifest")):
+                    refs.append(a.get("href", ""))
+            else:
+                refs += [a.get("src", ""), a.get("data", ""), *a.get("srcset", "").split(",")]
+            bad += [f"{rel}: <{tag}> {ref.strip()}" for ref in refs if ref and URL.match(ref)]
+        # 인라인 스크립트가 외부 스크립트를 주소로 들고 있으면(THEBE_JS_URL 같은) 그것도 막는다.
+        for attrs, body in _INLINE_SCRIPT.findall(text):
+            if "src=" in attrs.lower() or "x-thebe-config" in attrs.lower():
+                bad += [f"{rel}: thebe 설정 {attrs.strip()}"] if "x-thebe-config" in attrs.lower() else []
+                continue
+            bad += [f"{rel}: 인라인 <script> 의 {u}" for u in re.findall(r"https?://[^\s\"'`]+\.(?:m?js|css)\b", body)]
+        for block, inline in _STYLE.findall(text):
+            bad += [f"{rel}: <style> {u}" for u in _css_refs(block or inline) if URL.match(u)]
+    for css in sorted(html_dir.rglob("*.css")):
+        rel = css.relative_to(html_dir)
+        bad += [f"{rel}: {u}" for u in _css_refs(css.read_text(encoding="utf-8", errors="replace")) if URL.match(u)]
+    return bad
+
+
+def _css_refs(css: str) -> list[str]:
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    return [m[1] or m[2] for m in _CSS_URL.findall(css)]
+
+
+def test_scan_finds_external_references(tmp_path):
+    """검사기 자체의 검사: 외부 스크립트·CSS·폰트를 잡고, 본문 링크는 놓아둔다."""
+    (tmp_path / "_static").mkdir()
+    (tmp_path / "index.html").write_text(
+        '<html><head><script src="https://cdn.example/x.js"></script>'
+        '<link rel="stylesheet" href="//cdn.example/y.css"><link rel="preload" href="https://f.example/a.woff2" as="font">'
+        '<script>const URL = "https://unpkg.com/thebe@0.8.2/lib/index.js"</script>'
+        '<style>@font-face{src:url(https://f.example/b.ttf)}</style></head>'
+        '<body><a href="https://arxiv.org/abs/1412.6980">Adam</a><script src="_static/ok.js"></script></body></html>',
+        encoding="utf-8",
+    )
+    (tmp_path / "_static" / "s.css").write_text('@import "https://fonts.example/c.css"; a{background:url(ok.png)}', encoding="utf-8")
+    bad = scan_site(tmp_path)
+    assert len(bad) == 6, bad
+    assert not any("arxiv" in b or "ok.js" in b or "ok.png" in b for b in bad)
+
+
+# ===================================================================================================
+# 빌드
+# ===================================================================================================
+
+def _jupyter_book() -> str:
+    return str(Path(sys.executable).with_name("jupyter-book"))
+
+
+def _book_config(execute: str = "off") -> dict:
+    """저장소 _config.yml 을 노트북 실행 없이, 확장 경로는 절대 경로로 (--config 가 tmp 에 있어도 찾도록)."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    config["execute"]["execute_notebooks"] = execute
+    local = config.get("sphinx", {}).get("local_extensions") or {}
+    config["sphinx"]["local_extensions"] = {name: str((ROOT / path).resolve()) for name, path in local.items()}
+    return config
+
+
+def _run_build(args: list[str], cwd: Path) -> str:
+    proc = subprocess.run([_jupyter_book(), "build", *args, "-W", "-n", "--keep-going"],
+                          capture_output=True, text=True, cwd=cwd, timeout=900)
+    log = proc.stdout + proc.stderr
+    return log if proc.returncode == 0 else f"[exit {proc.returncode}]\n{log}"
+
+
+def _png(width: int, height: int) -> bytes:
+    """아주 작은 PNG (파란 사각형)."""
+    raw = b"".join(b"\x00" + b"\x20\x60\xc0" * width for _ in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+TEMP_PAGES = {
+    # 제목도 본문도 `편향`·`보정` 을 조사·어미가 붙은 꼴로만 쓴다: 기본 검색은 이 페이지를 못 찾는다.
+    "t_bias.md": r"""# 초기 추정값의 편향을 보정하기
+
+Adam 의 1차 모멘트 추정값 $m_t$ 는 0 에서 출발하므로 초기 스텝에서 0 쪽으로 치우친다. 이 편향이 얼마나 큰지
+계산하고, $1-\beta_1^t$ 로 나누어 보정한다.
+
+$$
+\hat m_t = \frac{m_t}{1-\beta_1^t}, \qquad \text{보정된 추정값}
+$$
+
+보정하지 않으면 첫 스텝의 업데이트가 너무 작다. 보정된 추정값은 편향이 없다.
+
+![보정 전후의 추정값](fig_bias.png)
+""",
+    "t_optim.md": r"""# 옵티마이저들의 비교
+
+옵티마이저는 그래디언트로 파라미터를 바꾸는 규칙이다. 이 장은 여러 옵티마이저를 비교한다.
+SGD 와 Adam 의 차이는 학습률을 파라미터마다 조절하느냐에 있다.
+
+$$
+\boldsymbol{\theta}_{t+1} = \boldsymbol{\theta}_t - \eta \, \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}
+$$
+
+```python
+# 한글 주석이 있는 코드: 고정폭 글꼴 + 한글
+lr = 1e-3  # 학습률
+```
+""",
+    # `편향`·`보정` 을 한 번씩만 지나가며 쓰는 페이지 (검색 결과의 순위 비교용).
+    "t_other.md": """# 모멘텀
+
+모멘텀은 지난 그래디언트의 지수이동평균을 속도로 쓴다. 편향 보정은 뒤의 장에서 다룬다.
+""",
+}
+
+
+def _temp_notebook() -> dict:
+    """저장된 출력(수식 text/latex, 그림 image/png, 한글 stdout)이 있는 작은 노트북."""
+    png = base64.b64encode(_png(40, 30)).decode()
+    return {
+        "nbformat": 4, "nbformat_minor": 5,
+        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+                     "language_info": {"name": "python"}},
+        "cells": [
+            {"cell_type": "markdown", "id": "md1", "metadata": {}, "source": ["# 노트북 출력\n", "\n", "저장된 출력을 보여 준다."]},
+            {"cell_type": "code", "id": "code1", "metadata": {}, "execution_count": 1,
+             "source": ["print('편향 보정 완료')\n", "display_stuff()"],
+             "outputs": [
+                 {"output_type": "stream", "name": "stdout", "text": ["편향 보정 완료\n"]},
+                 {"output_type": "display_data", "metadata": {},
+                  "data": {"text/latex": ["$\\displaystyle \\frac{m_{t}}{1 - \\beta_{1}^{t}}$"], "text/plain": ["m_t/(1 - beta_1**t)"]}},
+                 {"output_type": "display_data", "metadata": {}, "data": {"image/png": png, "text/plain": ["<Figure>"]}},
+             ]},
+        ],
+    }
+
+
+@pytest.fixture(scope="module")
+def temp_site(tmp_path_factory) -> Path:
+    src = tmp_path_factory.mktemp("site")
+    book = src / "book"
+    book.mkdir()
+    (src / "_config.yml").write_text(yaml.safe_dump(_book_config(), allow_unicode=True), encoding="utf-8")
+    toc = {"format": "jb-book", "root": "book/intro",
+           "chapters": [{"file": "book/t_bias"}, {"file": "book/t_optim"}, {"file": "book/t_other"}, {"file": "book/t_nb"}]}
+    (src / "_toc.yml").write_text(yaml.safe_dump(toc, allow_unicode=True), encoding="utf-8")
+    shutil.copy(ROOT / "book" / "intro.md", book / "intro.md")
+    shutil.copy(ROOT / "book" / "references.bib", book / "references.bib")
+    for name, text in TEMP_PAGES.items():
+        (book / name).write_text(text, encoding="utf-8")
+    (book / "fig_bias.png").write_bytes(_png(64, 32))
+    (book / "t_nb.ipynb").write_text(json.dumps(_temp_notebook(), ensure_ascii=False), encoding="utf-8")
+    log = _run_build([str(src)], cwd=src)
+    problems = [line for line in log.splitlines() if "WARNING" in line or "ERROR" in line or line.startswith("[exit")]
+    assert not problems, "\n".join(problems) + "\n" + log[-3000:]
+    return src / "_build" / "html"
+
+
+@pytest.fixture(scope="module")
+def real_site(tmp_path_factory) -> Path:
+    """저장소의 _build/html. 없거나 확장(book/_ext/adambook_site.py)보다 오래되었으면 tests/test_book_build.py 와
+    같은 명령(노트북 실행 없이)으로 빌드한다."""
+    index = HTML / "searchindex.js"
+    if not index.is_file() or index.stat().st_mtime < (EXT_DIR / "adambook_site.py").stat().st_mtime:
+        cfg = tmp_path_factory.mktemp("cfg") / "_config.yml"
+        cfg.write_text(yaml.safe_dump(_book_config(), allow_unicode=True), encoding="utf-8")
+        log = _run_build([str(ROOT), "--config", str(cfg), "--all"], cwd=ROOT)
+        # 경고(예: 아직 없는 장)는 tests/test_book_build.py 가 잡는다. 여기서는 만들어진 페이지를 본다.
+        assert (HTML / "index.html").is_file(), log[-3000:]
+    return HTML
+
+
+def toc_pages() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    return [toc["root"]] + [ch["file"] for part in toc.get("parts", [{"chapters": toc.get("chapters", [])}]) for ch in part["chapters"]]
+
+
+# ===================================================================================================
+# 브라우저
+# ===================================================================================================
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    failures: list[tuple[str, int]]
+
+    def log_request(self, code="-", size="-"):
+        code = int(getattr(code, "value", code)) if str(getattr(code, "value", code)).isdigit() else 0
+        if code >= 400 and not self.path.startswith("/favicon.ico"):
+            self.failures.append((self.path, code))
+
+    def log_message(self, format, *args):
+        pass
+
+
+class Site:
+    """``html_dir`` 를 127.0.0.1 의 빈 포트에서 띄운다. 400 이상으로 답한 요청은 ``failures`` 에 모인다."""
+
+    def __init__(self, html_dir: Path):
+        self.failures: list[tuple[str, int]] = []
+        handler = type("Handler", (_Handler,), {"failures": self.failures})
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(html_dir)))
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+
+    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+        pytest.fail("Chromium 이 없다: `apt-get install -y chromium chromium-driver` (make setup 이 설치한다)")
+    profile = tempfile.mkdtemp(prefix="adambook-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage", "--disable-extensions", "--window-size=1400,1000", "--lang=ko-KR",
+                 # 127.0.0.1 말고는 어떤 이름도 찾지 못한다: 외부에서 무엇이든 불러오려 하면 콘솔 오류가 된다.
+                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+                 f"--user-data-dir={profile}"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver.set_page_load_timeout(30)
+    driver.set_script_timeout(30)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def _drain_logs(driver) -> tuple[list[str], list[str]]:
+    """(SEVERE 콘솔 메시지, 요청한 URL) — 읽으면 비워진다.
+
+    브라우저가 스스로 서버 루트에 묻는 /favicon.ico 의 404 는 사이트의 자원이 아니므로 뺀다.
+    """
+    severe = [e["message"] for e in driver.get_log("browser")
+              if e["level"] == "SEVERE" and "/favicon.ico " not in e["message"]]
+    urls = []
+    for entry in driver.get_log("performance"):
+        msg = json.loads(entry["message"])["message"]
+        if msg.get("method") == "Network.requestWillBeSent":
+            urls.append(msg["params"]["request"]["url"])
+    return severe, urls
+
+
+_WAIT_PAGE = """
+const done = arguments[arguments.length - 1];
+(async () => {
+  // MathJax 조판이 끝날 때까지 (수식이 없는 페이지는 MathJax 가 없다)
+  let mathjax = "none";
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+    await MathJax.startup.promise;
+    mathjax = MathJax.version;
+  }
+  // 그림: 게으른 로딩을 풀고 모두 끝날 때까지
+  const imgs = [...document.images];
+  imgs.forEach(img => { img.loading = "eager"; });
+  await Promise.all(imgs.map(img => img.complete ? null : new Promise(r => {
+    img.addEventListener("load", r, {once: true}); img.addEventListener("error", r, {once: true});
+  })));
+  await document.fonts.ready;
+  const root = document.querySelector("article") || document.querySelector("main") || document.body;
+  const skip = "pre, code, script, style, textarea, mjx-container, mjx-assistive-mml, .highlight";
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
+    acceptNode: n => n.parentElement && n.parentElement.closest(skip) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT,
+  });
+  let prose = "";
+  while (walker.nextNode()) prose += walker.currentNode.nodeValue;
+  const hangulFace = [...document.fonts].filter(f => f.family.replace(/"/g, "") === "@FAMILY@");
+  done({
+    mathjax,
+    prose,
+    bodyText: root.innerText,
+    mathTotal: document.querySelectorAll(".math").length,
+    mathUntypeset: [...document.querySelectorAll(".math")]
+      .filter(e => !e.querySelector("mjx-container")).map(e => e.textContent.slice(0, 80)),
+    mathErrors: [...document.querySelectorAll("mjx-merror")].map(e => e.textContent),
+    badImages: imgs.filter(img => !(img.complete && img.naturalWidth > 0)).map(img => img.getAttribute("src")),
+    prev: document.querySelector("a.left-prev") ? document.querySelector("a.left-prev").href : null,
+    next: document.querySelector("a.right-next") ? document.querySelector("a.right-next").href : null,
+    hangulFontLoaded: hangulFace.some(f => f.status === "loaded"),
+    hangulFontCheck: document.fonts.check('16px "@FAMILY@"', "편향"),
+    bodyFont: getComputedStyle(document.body).fontFamily,
+    codeFont: document.querySelector("pre") ? getComputedStyle(document.querySelector("pre")).fontFamily : null,
+  });
+})().catch(e => done({error: String(e)}));
+""".replace("@FAMILY@", HANGUL_FAMILY)
+
+
+def check_page(driver, site: Site, path: str) -> dict:
+    """페이지 하나를 열고 모든 조건을 확인한 뒤 측정값을 돌려준다."""
+    url = site.base + path
+    driver.get(url)
+    info = driver.execute_async_script(_WAIT_PAGE)
+    assert "error" not in info, f"{path}: {info}"
+    severe, requested = _drain_logs(driver)
+    where = f"{path}:"
+    assert HANGUL.search(info["bodyText"]), f"{where} 본문에 한글이 없다"
+    assert not (raw := [t for t in ("$$", "\\frac", "\\begin{") if t in info["prose"]]), f"{where} 조판되지 않은 TeX {raw}"
+    assert not info["mathUntypeset"], f"{where} MathJax 가 조판하지 않은 수식 {info['mathUntypeset']}"
+    assert not info["mathErrors"], f"{where} MathJax 오류 {info['mathErrors']}"
+    if info["mathTotal"]:
+        assert info["mathjax"].startswith("3."), f"{where} MathJax 3 이 돌지 않았다 ({info['mathjax']})"
+    assert not info["badImages"], f"{where} 읽히지 않은 그림 {info['badImages']}"
+    assert not severe, f"{where} 콘솔 오류\n" + "\n".join(severe)
+    outside = [u for u in requested if not u.startswith((site.base, "data:", "blob:", "about:", "chrome"))]
+    assert not outside, f"{where} 사이트 밖 요청 {outside}"
+    assert not site.failures, f"{where} 서버가 오류로 답한 요청 {site.failures}"
+    assert info["hangulFontLoaded"] and info["hangulFontCheck"], f"{where} 한글 웹폰트가 쓰이지 않았다"
+    assert HANGUL_FAMILY in info["bodyFont"], info["bodyFont"]
+    if info["codeFont"]:
+        assert "monospace" in info["codeFont"] and HANGUL_FAMILY in info["codeFont"], info["codeFont"]
+    return info
+
+
+def check_pages(driver, site: Site, pages: list[str]) -> None:
+    """첫 index.html 이 목차의 첫 페이지로 넘어가는지, 모든 페이지, 이전/다음 링크가 가리키는 곳을 본다."""
+    driver.get(site.base + "index.html")  # Jupyter Book 의 index.html 은 meta refresh 로 root 페이지로 보낸다
+    _wait(lambda: driver.current_url == site.base + pages[0] and driver.execute_script("return document.readyState") == "complete")
+    _drain_logs(driver)
+    visited: set[str] = set()
+    targets: set[str] = set()
+    for path in pages:
+        info = check_page(driver, site, path)
+        visited.add(site.base + path)
+        targets |= {u.split("#")[0] for u in (info["prev"], info["next"]) if u}
+    for url in sorted(targets - visited):
+        assert url.startswith(site.base), url
+        check_page(driver, site, url[len(site.base):])
+    # 실제로 "다음" 링크를 눌러 본다.
+    driver.get(site.base + pages[0])
+    links = driver.find_elements("css selector", "a.right-next")
+    if links:
+        expected = links[0].get_attribute("href").split("#")[0]
+        links[0].click()
+        _wait(lambda: driver.current_url.split("#")[0] == expected and driver.execute_script("return document.readyState") == "complete")
+        assert HANGUL.search(driver.find_element("css selector", "article").text)
+        _drain_logs(driver)
+
+
+def _wait(cond, timeout: float = 20.0):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if cond():
+            return
+        time.sleep(0.05)
+    raise AssertionError("시간 안에 조건이 이루어지지 않았다")
+
+
+def search_via_box(driver, site: Site, query: str, start: str = "book/intro.html") -> list[str]:
+    """``start`` 페이지의 검색 버튼 → 검색 대화상자에 입력 → Enter. 결과 페이지의 링크(순위 순)를 돌려준다."""
+    from selenium.webdriver.common.keys import Keys
+
+    driver.get(site.base + start)
+    _wait(lambda: driver.execute_script("return document.readyState") == "complete")
+    button = next(b for b in driver.find_elements("css selector", "button.search-button__button") if b.is_displayed())
+    button.click()
+    box = driver.find_element("css selector", "#pst-search-dialog input[name=q]")
+    _wait(box.is_displayed, 5)
+    box.send_keys(query, Keys.ENTER)
+    _wait(lambda: "search.html" in driver.current_url)
+    # 결과는 5 ms 마다 하나씩 붙는다: 끝나면 제목이 "검색 결과"(_("Search Results")) 로 바뀐다.
+    _wait(lambda: driver.execute_script(
+        "return typeof Search !== 'undefined' && !!Search.title "
+        "&& Search.title.innerText === Documentation.gettext('Search Results')"))
+    hrefs = driver.execute_script(
+        "return [...document.querySelectorAll('#search-results ul.search li > a')]"
+        ".map(a => a.getAttribute('href').split('?')[0].split('#')[0])")
+    severe, requested = _drain_logs(driver)
+    assert not severe, "\n".join(severe)
+    assert all(u.startswith((site.base, "data:", "about:", "chrome")) for u in requested), requested
+    query_in_url = urllib.parse.parse_qs(urllib.parse.urlparse(driver.current_url).query).get("q", [""])[0]
+    assert query_in_url == query
+    return hrefs
+
+
+# ---------------------------------------------------------------------------------------------------
+# 임시 사이트
+# ---------------------------------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_temp_site_is_self_contained(temp_site):
+    assert not scan_site(temp_site), "\n".join(scan_site(temp_site))
+    mathjax = temp_site / "_static" / "mathjax"
+    assert (mathjax / "tex-chtml.js").is_file()
+    assert len(list((mathjax / "output" / "chtml" / "fonts" / "woff-v2").glob("*.woff"))) >= 20
+    webfonts = sorted(p.name for p in (temp_site / "_static" / "fonts").glob("*.woff"))
+    assert webfonts == ["AdamBookHangul-Bold.v2.woff", "AdamBookHangul-Regular.v2.woff"], webfonts
+    for font in (temp_site / "_static" / "fonts").glob("*.woff"):
+        assert font.read_bytes()[:4] == b"wOFF" and 200_000 < font.stat().st_size < 1_200_000, font
+    page = (temp_site / "book" / "t_bias.html").read_text(encoding="utf-8")
+    assert 'src="../_static/mathjax/tex-chtml.js' in page and "adambook-site.css" in page
+    assert "thebe" not in page.lower().replace("sphinx-thebe.js", "")  # thebe 설정·CDN 주소가 없다
+    assert "이 책에서 검색" in page
+
+
+@pytest.mark.slow
+def test_temp_site_in_browser(temp_site, browser):
+    site = Site(temp_site)
+    try:
+        pages = [f"book/{p}.html" for p in ("intro", "t_bias", "t_optim", "t_other", "t_nb")]
+        check_pages(browser, site, pages)
+        info = check_page(browser, site, "book/t_nb.html")
+        assert info["mathTotal"] >= 1  # 노트북의 text/latex 출력도 조판된다
+        assert info["mathjax"] == "3.2.2"
+        info = check_page(browser, site, "book/t_optim.html")  # \boldsymbol 은 [tex]/boldsymbol 을 자동으로 불러온다
+        assert info["codeFont"]
+    finally:
+        site.close()
+
+
+@pytest.mark.slow
+def test_temp_site_korean_search(temp_site, browser):
+    site = Site(temp_site)
+    try:
+        # 기본 색인은 이 질의에 아무것도 찾지 못했다 (`편향을`, `보정하기` 만 있는 페이지).
+        hits = search_via_box(browser, site, "편향 보정")
+        assert hits and hits[0] == "book/t_bias.html", hits
+        assert "book/t_other.html" in hits  # `편향 보정은` 이라고 지나가며 쓴 페이지도 (더 낮은 순위로)
+        hits = search_via_box(browser, site, "옵티마이저")
+        assert "book/t_optim.html" in hits[:2], hits
+        hits = search_via_box(browser, site, "학습")  # `학습률을` 의 두 글자 조각
+        assert "book/t_optim.html" in hits, hits
+        hits = search_via_box(browser, site, "이동 평균")  # `지수이동평균을`
+        assert "book/t_other.html" in hits, hits
+        # 브라우저의 자바스크립트 어간 추출이 파이썬 것과 같은가 (색인과 검색어가 같은 규칙을 써야 찾는다)
+        words = sorted({stem + suffix for stem in ("편향", "보정", "옵티마이저", "모멘텀", "정", "쪽", "adam", "x", "β₁")
+                        for suffix in ("", *ext.SUFFIXES)}
+                       | {"optimizers", "running", "Adam의", "편향을", "계산하는지", "옵티마이저들의", "정도는"})
+        js = browser.execute_script("const s = new Stemmer(); return arguments[0].map(w => s.stemWord(w.toLowerCase()));", words)
+        mismatch = [(w, j, ext.korean_stem(w)) for w, j in zip(words, js) if j != ext.korean_stem(w)]
+        assert not mismatch, mismatch[:20]
+        sample = "편향(bias)을 보정한 Adam의 m̂_t 는 β₁=0.9 에서, 옵티마이저들의 학습률·스텝 크기"
+        js_split = browser.execute_script("return splitQuery(arguments[0])", sample)
+        assert js_split == ext.SearchKorean({})._word_re.findall(sample)
+    finally:
+        site.close()
+
+
+# ---------------------------------------------------------------------------------------------------
+# 저장소의 실제 책
+# ---------------------------------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_site_is_self_contained(real_site):
+    bad = scan_site(real_site)
+    assert not bad, "외부에서 불러오는 자원 (빌드가 오래되었으면 다시 빌드한다):\n" + "\n".join(bad)
+    assert (real_site / "_static" / "mathjax" / "tex-chtml.js").is_file()
+    assert len(list((real_site / "_static" / "fonts").glob("AdamBookHangul-*.v2.woff"))) == 2
+
+
+@pytest.mark.slow
+def test_site_in_browser(real_site, browser):
+    pages = [f"{p}.html" for p in toc_pages() if (real_site / f"{p}.html").is_file()]
+    assert pages, "빌드된 목차 페이지가 없다"
+    site = Site(real_site)
+    try:
+        check_pages(browser, site, pages)
+        # 편향 보정 장을 찾는다 (장이 아직 없으면 `편향`·`보정` 을 쓰는 페이지를 찾는지만).
+        hits = search_via_box(browser, site, "편향 보정", start=pages[0])
+        if (real_site / "book" / "ch07_bias_correction.html").is_file():
+            assert hits and hits[0] == "book/ch07_bias_correction.html", hits
+        else:
+            assert hits, "`편향 보정` 검색 결과가 없다"
+        hits = search_via_box(browser, site, "옵티마이저", start=pages[0])
+        assert hits, "`옵티마이저` 검색 결과가 없다"
+        # 스크린숏: Adam 장 (없으면 첫 페이지)
+        target = "book/ch06_adam.html" if (real_site / "book" / "ch06_adam.html").is_file() else pages[0]
+        check_page(browser, site, target)
+        # 제목과 첫 번째 가운데 수식이 함께 보이도록 창을 세로로 늘린다 (최대 3000 px).
+        bottom = browser.execute_script(
+            "const m = document.querySelector('mjx-container[display=\"true\"]');"
+            "return m ? m.getBoundingClientRect().bottom + window.scrollY : 0")
+        size = browser.get_window_size()
+        browser.set_window_size(size["width"], int(min(max(size["height"], bottom + 200), 3000)))
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        browser.save_screenshot(str(SCREENSHOTS / "adam.png"))
+        browser.set_window_size(size["width"], size["height"])
+        assert (SCREENSHOTS / "adam.png").stat().st_size > 10_000
+    finally:
+        site.close()
+
+
