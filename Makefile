@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 export KERAS_BACKEND := torch
 export PYTHONHASHSEED := 0
 
-.PHONY: book test lint clean setup notebooks chromium
+.PHONY: book test lint clean setup notebooks chromium classroom lab
 
 setup: $(STAMP)
 
@@ -36,7 +36,7 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build . --all -W -n --keep-going
 
 test: $(STAMP) chromium
-	$(BIN)/ruff check adamlearn tests
+	$(BIN)/ruff check adamlearn tests scripts book/_ext
 	$(BIN)/python -m pytest
 
 clean:
@@ -45,3 +45,11 @@ clean:
 # 저자용: book/ 의 노트북을 모두 제자리에서 다시 실행해 출력을 저장한다 (커밋 전에).
 notebooks: $(STAMP)
 	for nb in book/*.ipynb; do $(BIN)/jupyter nbconvert --to notebook --execute --inplace "$$nb"; done
+
+# 강사용: classroom/source/ (nbgrader 과제 원본) 와 classroom/student/ (풀이를 지운 학생용) 을 새로 만든다.
+classroom: $(STAMP)
+	$(BIN)/python scripts/make_classroom.py --out classroom
+
+# JupyterLab 으로 책의 노트북을 연다 (KERAS_BACKEND=torch 가 설정된 채로).
+lab: $(STAMP)
+	$(BIN)/jupyter lab book
