@@ -38,3 +38,6 @@ def test_book_builds_without_warnings(tmp_path):
     pages = [toc["root"]] + [ch["file"] for part in toc["parts"] for ch in part["chapters"]]
     for page in pages:
         assert (html / f"{page}.html").exists(), f"{page}.html 이 빌드되지 않았다"
+    # 연습문제 풀이의 nbgrader 표시 (### BEGIN SOLUTION) 는 사이트에 보이지 않는다 (book/_ext/adambook_site.py).
+    shown = [p.name for p in html.rglob("*.html") if "BEGIN SOLUTION" in p.read_text(encoding="utf-8")]
+    assert not shown, f"풀이 표시가 보이는 페이지: {shown}"

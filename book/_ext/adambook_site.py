@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import snowballstemmer
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.ext.mathjax import MATHJAX_URL
@@ -459,7 +460,29 @@ def _build_finished(app: Sphinx, exception: BaseException | None) -> None:
         copy_assets(app)
 
 
+# ---------------------------------------------------------------------------------------------------
+# 5. 연습문제 풀이의 nbgrader 표시 지우기
+# ---------------------------------------------------------------------------------------------------
+
+#: 풀이 코드 셀을 감싸는 nbgrader 표시 (scripts/make_classroom.py 가 학생용을 만들 때 쓴다). 사이트에서는 보이지 않게 한다.
+SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
+
+
+def strip_solution_markers(text: str) -> str:
+    """코드에서 nbgrader 의 풀이 표시 줄만 뺀다."""
+    return "\n".join(line for line in text.split("\n") if line.strip() not in SOLUTION_MARKERS)
+
+
+def _doctree_read(app: Sphinx, doctree: nodes.document) -> None:
+    for block in doctree.findall(nodes.literal_block):
+        text = block.astext()
+        if any(marker in text for marker in SOLUTION_MARKERS):
+            block.children = [nodes.Text(strip_solution_markers(text))]
+            block.rawsource = strip_solution_markers(block.rawsource)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("doctree-read", _doctree_read)
     app.add_search_language(SearchKorean)
     app.connect("config-inited", _config_inited, priority=900)
     app.connect("builder-inited", _builder_inited)
