@@ -41,3 +41,7 @@ def test_book_builds_without_warnings(tmp_path):
     # 연습문제 풀이의 nbgrader 표시 (### BEGIN SOLUTION) 는 사이트에 보이지 않는다 (book/_ext/adambook_site.py).
     shown = [p.name for p in html.rglob("*.html") if "BEGIN SOLUTION" in p.read_text(encoding="utf-8")]
     assert not shown, f"풀이 표시가 보이는 페이지: {shown}"
+    # 한국어 꼬리말: 지은이와 저작권 줄 (테마의 'By' 번역 "으로 ..." 를 book/_ext/templates/author.html 이 바꾼다).
+    page = (html / "book" / "ch06_adam.html").read_text(encoding="utf-8")
+    assert "지은이: 「Adam 옵티마이저」 집필진" in page and "2026, 「Adam 옵티마이저」 집필진" in page
+    assert '<html lang="ko"' in page

@@ -366,6 +366,8 @@ class SearchKorean(SearchLanguage):
 
 
 def _config_inited(app: Sphinx, config: Any) -> None:
+    # 테마의 꼬리말 'By 지은이' 는 한국어 번역이 어색하다 ("으로 지은이"): templates/author.html 로 바꾼다.
+    config.templates_path = [str(Path(__file__).parent / "templates"), *config.templates_path]
     if config.mathjax_path == MATHJAX_URL:
         config.mathjax_path = LOCAL_MATHJAX_PATH
     # Jupyter Book 의 기본 검색창 문구는 영어다.
