@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from booktoc import toc_entries
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -34,9 +35,7 @@ def test_book_builds_without_warnings(tmp_path):
     warnings = [line for line in log.splitlines() if "WARNING" in line or "ERROR" in line]
     assert proc.returncode == 0 and not warnings, "\n".join(warnings) or log[-3000:]
     html = ROOT / "_build" / "html"
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    pages = [toc["root"]] + [ch["file"] for part in toc["parts"] for ch in part["chapters"]]
-    for page in pages:
+    for page in toc_entries():
         assert (html / f"{page}.html").exists(), f"{page}.html 이 빌드되지 않았다"
     # 연습문제 풀이의 nbgrader 표시 (### BEGIN SOLUTION) 는 사이트에 보이지 않는다 (book/_ext/adambook_site.py).
     shown = [p.name for p in html.rglob("*.html") if "BEGIN SOLUTION" in p.read_text(encoding="utf-8")]

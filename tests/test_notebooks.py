@@ -9,22 +9,14 @@ import json
 from pathlib import Path
 
 import pytest
-import yaml
+from booktoc import toc_entries
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
 
 
-def _toc_files():
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"]]
-    for part in toc.get("parts", []):
-        files += [ch["file"] for ch in part["chapters"]]
-    return files
-
-
 def test_every_toc_entry_exists_and_every_notebook_is_in_the_toc():
-    toc = _toc_files()
+    toc = toc_entries()
     for entry in toc:
         assert any((ROOT / f"{entry}{ext}").exists() for ext in (".md", ".ipynb")), f"{entry} 가 없다"
     for nb in NOTEBOOKS:

@@ -40,6 +40,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from booktoc import toc_entries
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
@@ -321,8 +322,7 @@ def real_site(tmp_path_factory) -> Path:
 
 
 def toc_pages() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    return [toc["root"]] + [ch["file"] for part in toc.get("parts", [{"chapters": toc.get("chapters", [])}]) for ch in part["chapters"]]
+    return toc_entries(ROOT)
 
 
 # ===================================================================================================

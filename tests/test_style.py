@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+from booktoc import chapter_notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
@@ -70,13 +71,6 @@ def test_glossary_lists_every_style_term():
     assert not missing, f"용어집에 없는 용어: {missing}"
 
 
-def _chapters():
-    import yaml
-
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    return [ch["file"] for part in toc["parts"] for ch in part["chapters"] if (ROOT / f"{ch['file']}.ipynb").exists()]
-
-
 def _chapter_prose(file):
     nb = json.loads((ROOT / f"{file}.ipynb").read_text(encoding="utf-8"))
     return _strip_code("\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"))
@@ -92,7 +86,7 @@ def first_chapter(term, texts):
 
 
 def test_glossary_chapter_column_is_where_the_term_first_appears():
-    texts = [(f, _chapter_prose(f)) for f in _chapters()]
+    texts = [(f, _chapter_prose(f)) for f in chapter_notebooks()]
     glossary = (BOOK / "glossary.md").read_text(encoding="utf-8")
     rows = [line.strip().strip("|").split("|") for line in glossary.splitlines() if line.startswith("| ")]
     wrong = []
