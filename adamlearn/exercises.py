@@ -81,8 +81,20 @@ def _direction(got, expected) -> str:
     return "기대보다 크다" if np.sum(np.abs(got)) > np.sum(np.abs(expected)) else "기대보다 작다"
 
 
-def _adam_reference(grads, theta0, lr, b1, b2, eps, mistake=None):
-    """손계산 한 줄 한 줄을 기준으로 만든다. ``mistake`` 는 흔한 실수 하나를 흉내 낸다."""
+def _reference_rows(step, init, grads, theta0, keys, **hyper):
+    """기준 값: adamlearn 의 함수 핵심 ``step`` 을 돌리며 ``tape`` 에 적힌 중간값과 θ_t 를 스텝마다 모은다."""
+    # 파라미터는 그래디언트의 모양을 따른다 (문제가 θ_0 = 0 처럼 수 하나로 주어도).
+    theta = np.array(np.broadcast_to(np.asarray(theta0, dtype=float), np.shape(grads[0])))
+    state, rows = init(theta), []
+    for g in grads:
+        tape: dict = {}
+        theta, state = step(theta, np.asarray(g, dtype=float), state, tape=tape, **hyper)
+        rows.append({**{k: tape[k] for k in keys}, "theta": theta})
+    return rows
+
+
+def _adam_mistake(grads, theta0, lr, b1, b2, eps, mistake):
+    """흔한 실수 하나(``mistake``)를 저지른 손계산. 정답은 :func:`_reference_rows` 가 F.adam 으로 만든다."""
     theta = np.asarray(theta0, dtype=float)
     m = s = np.zeros_like(theta)
     rows = []
@@ -150,24 +162,24 @@ def check_adam_steps(answer: Sequence[Mapping[str, object]], *, grads, lr, betas
         lr, betas, eps, theta0: 문제의 하이퍼파라미터와 초기 파라미터.
     """
     b1, b2 = betas
-    reference = _adam_reference(grads, theta0, lr, b1, b2, eps)
-    variants = {name: _adam_reference(grads, theta0, lr, b1, b2, eps, name) for name in MISTAKE_HINTS}
+    reference = _reference_rows(F.adam, F.adam_init, grads, theta0, ("m", "s", "m_hat", "s_hat", "update"),
+                                lr=lr, beta1=b1, beta2=b2, eps=eps)
+    variants = {name: _adam_mistake(grads, theta0, lr, b1, b2, eps, name) for name in MISTAKE_HINTS}
     return _compare_steps(list(answer), reference, variants)
 
 
 def check_rmsprop_steps(answer: Sequence[Mapping[str, object]], *, grads, lr, alpha, eps) -> Feedback:
-    """PyTorch 형식 RMSProp 을 손으로 계산한 답 (스텝마다 ``s`` 와 ``update``) 을 확인한다."""
-    def reference(mistake=None):
-        s, rows = 0.0, []
-        for g in grads:
-            g = np.asarray(g, dtype=float)
-            s = F.ema(s, g * g, 1 - alpha if mistake == "swapped_beta" else alpha)
-            denom = np.sqrt(s + eps) if mistake == "eps_inside_sqrt" else np.sqrt(s) + eps
-            rows.append({"s": s, "update": lr * g / denom})
-        return rows
-
-    variants = {name: reference(name) for name in ("swapped_beta", "eps_inside_sqrt")}
-    return _compare_steps(list(answer), reference(), variants)
+    """PyTorch 형식 RMSProp 을 손으로 계산한 답 (스텝마다 ``s`` 와 ``update``, ``theta``) 을 확인한다."""
+    theta0 = 0.0
+    reference = _reference_rows(F.rmsprop, F.rmsprop_init, grads, theta0, ("s", "update"), lr=lr, alpha=alpha, eps=eps)
+    # 흔한 실수는 같은 함수 핵심의 옵션으로 흉내 낸다: 감쇠율을 1-α 로, ε 을 제곱근 안에.
+    variants = {
+        "swapped_beta": _reference_rows(F.rmsprop, F.rmsprop_init, grads, theta0, ("s", "update"),
+                                        lr=lr, alpha=1 - alpha, eps=eps),
+        "eps_inside_sqrt": _reference_rows(F.rmsprop, F.rmsprop_init, grads, theta0, ("s", "update"),
+                                           lr=lr, alpha=alpha, eps=eps, eps_inside_sqrt=True),
+    }
+    return _compare_steps(list(answer), reference, variants)
 
 
 def check_adam_variant(fn: Callable, variant: str = "no_bias_correction", steps: int = 100) -> Feedback:
