@@ -402,11 +402,28 @@ def _drain_logs(driver) -> tuple[list[str], list[str]]:
 
 _WAIT_PAGE = """
 const done = arguments[arguments.length - 1];
+const LIMIT_MS = arguments[0];
+const sleep = ms => new Promise(r => setTimeout(r, ms));
+const within = (promise, what) => Promise.race([
+  promise, sleep(LIMIT_MS).then(() => { throw new Error(what + ": " + LIMIT_MS / 1000 + " s 안에 끝나지 않았다"); })]);
 (async () => {
-  // MathJax 조판이 끝날 때까지 (수식이 없는 페이지는 MathJax 가 없다)
-  let mathjax = "none";
-  if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
-    await MathJax.startup.promise;
+  // 이 스크립트는 readyState 가 complete 가 된 뒤에 돈다 (_open). MathJax 가 있어야 하는지는 정적인 DOM 으로
+  // 정한다: MathJax 의 <script> 태그가 있고 .math 요소가 있으면 조판을 기다려야 한다. window.MathJax 로
+  // 정하면 안 된다: 지연(defer) 스크립트가 돌기 전에는 그것이 아직 인라인 설정 객체이기 때문이다.
+  const tag = document.querySelector('script[src*="mathjax/tex-chtml.js"]');
+  const mathCount = document.querySelectorAll(".math").length;
+  let mathjax = null;
+  if (mathCount && !tag) throw new Error(`수식 ${mathCount} 개가 있는데 MathJax <script> 태그가 없다`);
+  if (tag) {
+    const start = Date.now();
+    while (!(window.MathJax && MathJax.startup && MathJax.startup.promise)) {
+      if (Date.now() - start > LIMIT_MS) {
+        throw new Error(`MathJax 태그(${tag.getAttribute("src")})는 있는데 ${LIMIT_MS / 1000} s 안에 MathJax.startup 이 ` +
+          `생기지 않았다 (readyState=${document.readyState}, MathJax 키=${window.MathJax ? Object.keys(MathJax) : "없음"})`);
+      }
+      await sleep(50);
+    }
+    await within(MathJax.startup.promise, "MathJax.startup.promise (첫 조판)");
     mathjax = MathJax.version;
   }
   // 그림: 게으른 로딩을 풀고 모두 끝날 때까지
@@ -440,16 +457,44 @@ const done = arguments[arguments.length - 1];
     bodyFont: getComputedStyle(document.body).fontFamily,
     codeFont: document.querySelector("pre") ? getComputedStyle(document.querySelector("pre")).fontFamily : null,
   });
-})().catch(e => done({error: String(e)}));
+})().catch(e => done({error: String(e && e.message || e)}));
 """.replace("@FAMILY@", HANGUL_FAMILY)
 
 
-def check_page(driver, site: Site, path: str) -> dict:
-    """페이지 하나를 열고 모든 조건을 확인한 뒤 측정값을 돌려준다."""
+#: 한 페이지를 기다리는 한도(초): 읽기, MathJax 준비, 첫 조판 각각. 2코어 CI 에서 가장 무거운 장(ch06, 수식 150여 개)의
+#: 조판이 1 s 남짓이므로 넉넉하다. 넘으면 무엇을 기다리다 넘었는지 말하며 실패한다.
+PAGE_LIMIT_S = 20
+
+
+def _open(driver, go, url: str) -> None:
+    """``go()`` (driver.get 이나 링크 클릭)로 ``url`` 을 열고, 새 문서의 readyState 가 complete 가 될 때까지 기다린다.
+
+    chromedriver 의 get() 은 가끔 문서가 아직 "loading" 일 때 돌아온다. 그래서 이전 문서에 표시를 남겨 두고,
+    표시가 없는(새) 문서가 기대한 주소에서 complete 가 될 때까지 기다린다. 같은 주소를 다시 열 때도 옛 문서를
+    새 문서로 착각하지 않는다.
+    """
+    try:
+        driver.execute_script("window.__adambookOld = true")
+    except Exception:  # 아직 아무 문서도 없다: 그래도 아래의 주소·readyState 검사로 충분하다
+        pass
+    go()
+    want = url.split("#")[0]
+    state = {}
+
+    def loaded() -> bool:
+        state.update(driver.execute_script(
+            "return {url: location.href.split('#')[0], ready: document.readyState, old: !!window.__adambookOld}"))
+        return state["url"] == want and state["ready"] == "complete" and not state["old"]
+
+    _wait(loaded, PAGE_LIMIT_S, lambda: f"{want} 가 {PAGE_LIMIT_S} s 안에 다 읽히지 않았다 (지금 {state})")
+
+
+def check_page(driver, site: Site, path: str, go=None) -> dict:
+    """페이지 하나를 열고 (``go`` 가 있으면 그것으로, 없으면 주소로) 모든 조건을 확인한 뒤 측정값을 돌려준다."""
     url = site.base + path
-    driver.get(url)
-    info = driver.execute_async_script(_WAIT_PAGE)
-    assert "error" not in info, f"{path}: {info}"
+    _open(driver, go or (lambda: driver.get(url)), url)
+    info = driver.execute_async_script(_WAIT_PAGE, PAGE_LIMIT_S * 1000)
+    assert "error" not in info, f"{path}: {info['error']}"
     severe, requested = _drain_logs(driver)
     where = f"{path}:"
     assert HANGUL.search(info["bodyText"]), f"{where} 본문에 한글이 없다"
@@ -457,7 +502,7 @@ def check_page(driver, site: Site, path: str) -> dict:
     assert not info["mathUntypeset"], f"{where} MathJax 가 조판하지 않은 수식 {info['mathUntypeset']}"
     assert not info["mathErrors"], f"{where} MathJax 오류 {info['mathErrors']}"
     if info["mathTotal"]:
-        assert info["mathjax"].startswith("3."), f"{where} MathJax 3 이 돌지 않았다 ({info['mathjax']})"
+        assert info["mathjax"] and info["mathjax"].startswith("3."), f"{where} MathJax 3 이 아니다 ({info['mathjax']})"
     assert not info["badImages"], f"{where} 읽히지 않은 그림 {info['badImages']}"
     assert not severe, f"{where} 콘솔 오류\n" + "\n".join(severe)
     outside = [u for u in requested if not u.startswith((site.base, "data:", "blob:", "about:", "chrome"))]
@@ -472,8 +517,8 @@ def check_page(driver, site: Site, path: str) -> dict:
 
 def check_pages(driver, site: Site, pages: list[str]) -> None:
     """첫 index.html 이 목차의 첫 페이지로 넘어가는지, 모든 페이지, 이전/다음 링크가 가리키는 곳을 본다."""
-    driver.get(site.base + "index.html")  # Jupyter Book 의 index.html 은 meta refresh 로 root 페이지로 보낸다
-    _wait(lambda: driver.current_url == site.base + pages[0] and driver.execute_script("return document.readyState") == "complete")
+    # Jupyter Book 의 index.html 은 meta refresh 로 root 페이지로 보낸다.
+    _open(driver, lambda: driver.get(site.base + "index.html"), site.base + pages[0])
     _drain_logs(driver)
     visited: set[str] = set()
     targets: set[str] = set()
@@ -484,32 +529,31 @@ def check_pages(driver, site: Site, pages: list[str]) -> None:
     for url in sorted(targets - visited):
         assert url.startswith(site.base), url
         check_page(driver, site, url[len(site.base):])
-    # 실제로 "다음" 링크를 눌러 본다.
-    driver.get(site.base + pages[0])
-    links = driver.find_elements("css selector", "a.right-next")
-    if links:
+    # 실제로 "다음" 링크를 누르고, 도착한 페이지에서 "이전" 링크를 눌러 돌아온다. 도착한 페이지도 다 확인한다.
+    check_page(driver, site, pages[0])
+    for selector in ("a.right-next", "a.left-prev"):
+        links = driver.find_elements("css selector", selector)
+        if not links:
+            continue
         expected = links[0].get_attribute("href").split("#")[0]
-        links[0].click()
-        _wait(lambda: driver.current_url.split("#")[0] == expected and driver.execute_script("return document.readyState") == "complete")
-        assert HANGUL.search(driver.find_element("css selector", "article").text)
-        _drain_logs(driver)
+        assert expected.startswith(site.base), expected
+        check_page(driver, site, expected[len(site.base):], go=links[0].click)
 
 
-def _wait(cond, timeout: float = 20.0):
+def _wait(cond, timeout: float = 20.0, why=None):
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         if cond():
             return
         time.sleep(0.05)
-    raise AssertionError("시간 안에 조건이 이루어지지 않았다")
+    raise AssertionError(why() if why else f"{timeout} s 안에 조건이 이루어지지 않았다")
 
 
 def search_via_box(driver, site: Site, query: str, start: str = "book/intro.html") -> list[str]:
     """``start`` 페이지의 검색 버튼 → 검색 대화상자에 입력 → Enter. 결과 페이지의 링크(순위 순)를 돌려준다."""
     from selenium.webdriver.common.keys import Keys
 
-    driver.get(site.base + start)
-    _wait(lambda: driver.execute_script("return document.readyState") == "complete")
+    _open(driver, lambda: driver.get(site.base + start), site.base + start)
     button = next(b for b in driver.find_elements("css selector", "button.search-button__button") if b.is_displayed())
     button.click()
     box = driver.find_element("css selector", "#pst-search-dialog input[name=q]")
@@ -635,3 +679,59 @@ def test_site_in_browser(real_site, browser):
         site.close()
 
 
+
+
+# ---------------------------------------------------------------------------------------------------
+# 수식 메뉴에서 독자가 고른 설정
+# ---------------------------------------------------------------------------------------------------
+
+#: MathJax 3 의 메뉴는 독자의 선택을 이 localStorage 키에 JSON 으로 남기고, 다음 페이지부터 모든 페이지에 적용한다.
+MENU_KEY = "MathJax-Menu-Settings"
+
+_WAIT_MENU = """
+const done = arguments[arguments.length - 1];
+const limit = arguments[0];
+const deadline = Date.now() + limit;  // 모든 기다림을 합쳐 limit 안에 (WebDriver 의 스크립트 한도보다 짧게)
+(async () => {
+  const started = await Promise.race([MathJax.startup.promise.then(() => true),
+                                      new Promise(r => setTimeout(() => r(false), limit))]);
+  // 메뉴 설정(렌더러 바꾸기, 탐색기)은 필요한 모듈을 내려받은 뒤 다시 조판한다: 모든 수식이 다시 그려질 때까지.
+  const pending = () => [...document.querySelectorAll(".math")].filter(e => !e.querySelector("mjx-container"));
+  while (pending().length && Date.now() < deadline) await new Promise(r => setTimeout(r, 100));
+  const jax = [...document.querySelectorAll(".math mjx-container")].map(e => e.getAttribute("jax"));
+  done({started, total: document.querySelectorAll(".math").length, untypeset: pending().length,
+        jax: [...new Set(jax)], errors: document.querySelectorAll("mjx-merror").length,
+        settings: localStorage.getItem(arguments[1])});
+})().catch(e => done({error: String(e && e.message || e)}));
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("setting", "jax"), [({"renderer": "SVG"}, "SVG"), ({"explorer": True}, "CHTML"),
+                                              ({"collapsible": True}, "CHTML")], ids=["svg", "explorer", "collapsible"])
+def test_math_survives_reader_menu_settings(real_site, browser, setting, jax):
+    """수식 메뉴에서 SVG 렌더러·탐색기·접을 수 있는 수식을 고른 독자에게도 모든 수식이 조판된다.
+
+    예전에는 메뉴가 사이트에 없는 output/svg.js, input/mml.js, a11y/sre.js 를 불러오다 404 가 나서, 그 독자에게는
+    모든 페이지의 수식이 TeX 그대로 남았다 (ch06: 153 개 중 0 개 조판).
+    """
+    page = "book/ch06_adam.html"
+    site = Site(real_site)
+    try:
+        check_page(browser, site, page)
+        browser.execute_script("localStorage.setItem(arguments[0], arguments[1])", MENU_KEY, json.dumps(setting))
+        _open(browser, browser.refresh, site.base + page)
+        info = browser.execute_async_script(_WAIT_MENU, PAGE_LIMIT_S * 1000, MENU_KEY)
+        severe, requested = _drain_logs(browser)
+        assert "error" not in info, info
+        assert info["total"] > 100, info  # 이 장에는 수식이 많다: 빈 페이지를 보고 통과하지 않도록
+        assert info["started"], f"{setting}: MathJax.startup.promise 가 {PAGE_LIMIT_S} s 안에 끝나지 않았다 {site.failures}"
+        assert info["untypeset"] == 0 and info["errors"] == 0, f"{setting}: {info} {site.failures}"
+        assert info["jax"] == [jax], info
+        assert json.loads(info["settings"]) == setting  # 설정이 실제로 쓰였다
+        assert not site.failures, f"{setting}: 사이트에 없는 파일을 요청했다 {site.failures}"
+        assert not severe, "\n".join(severe)
+        assert all(u.startswith((site.base, "data:", "blob:", "about:", "chrome")) for u in requested), requested
+    finally:
+        browser.execute_script("localStorage.removeItem(arguments[0])", MENU_KEY)
+        site.close()
