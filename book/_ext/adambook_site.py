@@ -3,9 +3,10 @@
 ``_config.yml`` 의 ``sphinx: local_extensions: {adambook_site: book/_ext}`` 로 등록한다. 하는 일:
 
 1. **MathJax 3 를 사이트 안에서 제공한다.** PyPI 패키지 ``django-static-mathjax`` (MathJax 3.2.2) 의
-   ``es5/tex-chtml.js`` 와 그것이 실행 중에 불러오는 파일(CHTML woff-v2 글꼴, ``\\boldsymbol`` 같은
-   명령이 자동으로 불러오는 TeX 확장)만 빌드 결과의 ``_static/mathjax/`` 로 복사하고, ``mathjax_path`` 를
-   그쪽으로 돌린다. 책의 원본 ``_static/`` 에 두지 않는 까닭: Jupyter Book 1.x 는 원본 ``_static/`` 의
+   ``es5/tex-chtml.js`` 와 그것이 실행 중에 불러올 수 있는 파일(CHTML woff-v2 글꼴, ``\\boldsymbol`` 같은
+   명령이 자동으로 불러오는 TeX 확장, 그리고 수식 메뉴에서 독자가 고를 수 있는 SVG 렌더러와 접근성 모듈)을
+   빌드 결과의 ``_static/mathjax/`` 로 복사하고, ``mathjax_path`` 를 그쪽으로 돌린다.
+   책의 원본 ``_static/`` 에 두지 않는 까닭: Jupyter Book 1.x 는 원본 ``_static/`` 의
    모든 .js 파일에 ``<script>`` 태그를 단다.
 2. **한글 웹폰트.** ``koreanize-matplotlib`` 에 들어 있는 나눔고딕을 ``_static/fonts/`` 에 싣고
    ``@font-face`` CSS 를 본문·제목·사이드바·검색창·코드에 건다 (``unicode-range`` 로 한글에만). 원본 TTF 는
@@ -50,9 +51,12 @@ MATHJAX_VERSION = "3.2.2"
 #: ``mathjax_path`` 가 상대 경로이면 Sphinx 는 ``_static/`` 기준으로 읽는다.
 LOCAL_MATHJAX_PATH = "mathjax/tex-chtml.js"
 #: ``es5/`` 에서 복사할 것. tex-chtml.js 는 글꼴과, 자동 로드(autoload)되는 TeX 확장을 자기 위치
-#: (``[mathjax]``) 기준으로 불러온다. 접근성 메뉴가 사용자 선택 때만 불러오는 a11y/ sre/ 는 싣지 않는다.
-MATHJAX_FILES = ("tex-chtml.js",)
-MATHJAX_DIRS = ("output/chtml/fonts/woff-v2", "input/tex/extensions")
+#: (``[mathjax]``) 기준으로 불러온다. 수식의 오른쪽 클릭 메뉴에서 독자가 고를 수 있는 것도 모두 싣는다:
+#: SVG 렌더러(output/svg), 탐색기·접을 수 있는 수식·의미 보강(a11y/, input/mml, sre/ 의 음성 규칙).
+#: 메뉴의 선택은 localStorage 에 남아 모든 페이지에 적용되므로, 하나라도 빠지면 그 독자에게는 모든 페이지의
+#: 수식이 TeX 그대로 남는다. 이것들은 고를 때만 내려받으므로 페이지의 무게는 그대로다.
+MATHJAX_FILES = ("tex-chtml.js", "output/svg.js", "input/mml.js")
+MATHJAX_DIRS = ("output/chtml/fonts/woff-v2", "input/tex/extensions", "output/svg", "input/mml", "a11y", "sre")
 
 
 def mathjax_es5_dir() -> Path:
@@ -410,9 +414,9 @@ def _builder_inited(app: Sphinx) -> None:
 
 def _copy_tree(src: Path, dst: Path) -> None:
     dst.mkdir(parents=True, exist_ok=True)
-    for path in sorted(src.iterdir()):
+    for path in sorted(src.rglob("*")):
         if path.is_file():
-            _copy_file(path, dst / path.name)
+            _copy_file(path, dst / path.relative_to(src))
 
 
 def _copy_file(src: Path, dst: Path) -> None:
