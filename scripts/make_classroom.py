@@ -16,13 +16,21 @@
   ``# YOUR CODE HERE`` 로, 풀이 설명(``{solution-start}`` 과 ``{solution-end}`` 사이의 마크다운)을
   ``YOUR ANSWER HERE`` 로 바꾼다(ClearSolutions: nbgrader 의 generate_assignment 와 같은 결과).
   MyST 의 ``{exercise}`` 블록은 Jupyter 에서 읽기 좋게 제목과 본문으로 푼다.
+
+출력 폴더를 지키는 규칙
+----------------------
+출력 폴더에는 강사의 파일(nbgrader 의 ``gradebook.db``, 성적표 ``grades.csv`` ...)이 함께 있을 수 있다. 그래서
+폴더를 통째로 지우지 않는다. 이 스크립트는 자기가 쓴 파일과 그 해시를 ``.make_classroom.json`` 표시 파일에 적고,
+다시 만들 때는 거기 적힌 파일만 지우고 새로 쓴다. 표시 파일이 없는데 비어 있지 않은 폴더에는 쓰지 않고, 쓴 뒤에
+누가 고친 파일이 있으면 ``--force`` 없이는 덮어쓰지 않는다. 둘 다 무엇이 문제인지 말하고 아무것도 바꾸지 않는다.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import re
-import shutil
 import sys
 from pathlib import Path
 
@@ -93,30 +101,88 @@ def student_version(source_nb):
     return nb
 
 
-def build(out: Path, root: Path = ROOT) -> list[Path]:
-    """``out`` 을 지우고 다시 만든다. 쓴 파일 목록을 돌려준다."""
-    if out.exists():
-        shutil.rmtree(out)
-    written = []
+#: 출력 폴더 안의 표시 파일: 이 스크립트가 쓴 파일(상대 경로)과 그 sha256.
+MARKER = ".make_classroom.json"
+
+
+class ClassroomError(Exception):
+    """출력 폴더를 건드리지 않고 멈춘 까닭."""
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _previous_files(out: Path, force: bool) -> list[Path]:
+    """지난번에 쓴 파일들. 표시 파일이 없는 비어 있지 않은 폴더, 또는 그 뒤에 고친 파일이 있으면 ClassroomError."""
+    if not out.exists():
+        return []
+    if not out.is_dir():
+        raise ClassroomError(f"--out {out} 은 폴더가 아니다")
+    marker = out / MARKER
+    if not marker.is_file():
+        if any(out.iterdir()):
+            raise ClassroomError(
+                f"{out} 은 비어 있지 않은데 이 스크립트가 만든 폴더가 아니다 (표시 파일 {MARKER} 이 없다). "
+                "그 안의 파일을 지우지 않도록 멈춘다: 빈 폴더나 새 폴더를 --out 으로 준다.")
+        return []
+    try:
+        recorded = json.loads(marker.read_text(encoding="utf-8"))["files"]
+    except (ValueError, KeyError, TypeError) as err:
+        raise ClassroomError(f"{marker} 을 읽을 수 없다 ({err}): 고치거나 지운 뒤 빈 폴더로 다시 만든다") from err
+    changed = [rel for rel, digest in sorted(recorded.items())
+               if (out / rel).is_file() and _sha256(out / rel) != digest]
+    if changed and not force:
+        raise ClassroomError(
+            f"{out} 에서 만든 뒤에 고친 파일이 있다: {', '.join(changed)}. "
+            "덮어쓰지 않도록 멈춘다: 옮겨 두거나, 버려도 되면 --force 로 다시 만든다.")
+    return [out / rel for rel in recorded]
+
+
+def build(out: Path, root: Path = ROOT, force: bool = False) -> list[Path]:
+    """``out`` 에 수업용 노트북을 새로 쓴다. 쓴 파일 목록을 돌려준다.
+
+    지난번에 이 스크립트가 쓴 파일만 지운다(표시 파일 :data:`MARKER`). 강사가 더한 파일은 그대로 둔다.
+    """
+    out = Path(out)
+    old = _previous_files(out, force)
+    books = []
     for path in chapters(root):
         chapter = path.stem
         nb = nbformat.read(path, as_version=4)
         source = instructor_source(nb, chapter)
         student = student_version(source)
-        for target, book in ((out / "source" / chapter / f"{chapter}.ipynb", source),
-                             (out / "student" / f"{chapter}.ipynb", student)):
-            target.parent.mkdir(parents=True, exist_ok=True)
+        for book in (source, student):
             nbformat.validate(book)
-            nbformat.write(book, target)
-            written.append(target)
+        books += [(out / "source" / chapter / f"{chapter}.ipynb", source), (out / "student" / f"{chapter}.ipynb", student)]
+    # 모든 노트북을 만든 뒤에만 폴더를 바꾼다.
+    for path in old:
+        path.unlink(missing_ok=True)
+    for directory in sorted({p.parent for p in old}, key=lambda d: -len(d.parts)):
+        while directory != out and directory.is_dir() and not any(directory.iterdir()):
+            directory.rmdir()
+            directory = directory.parent
+    written = []
+    for target, book in books:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(book, target)
+        written.append(target)
+    files = {p.relative_to(out).as_posix(): _sha256(p) for p in written}
+    (out / MARKER).write_text(json.dumps({"generator": "scripts/make_classroom.py", "files": files}, indent=1,
+                                         sort_keys=True) + "\n", encoding="utf-8")
     return written
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "classroom", help="출력 폴더 (기본: classroom/)")
+    parser.add_argument("--force", action="store_true", help="만든 뒤에 고친 수업용 노트북도 덮어쓴다")
     args = parser.parse_args(argv)
-    written = build(args.out)
+    try:
+        written = build(args.out, force=args.force)
+    except ClassroomError as err:
+        print(f"make_classroom: {err}", file=sys.stderr)
+        return 2
     print(f"{len(written)} 개의 노트북을 {args.out} 에 썼다 (source/: nbgrader 원본, student/: 학생용).")
     return 0
 

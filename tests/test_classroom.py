@@ -105,3 +105,55 @@ def test_nbgrader_accepts_the_instructor_source(classroom, tmp_path, chapter):
     student, _ = _sources(classroom / "student" / f"{chapter}.ipynb")
     code = [s for s in cells if "raise NotImplementedError()" in s]
     assert len(code) == sum("raise NotImplementedError()" in "".join(c["source"]) for c in student["cells"])
+
+
+# ---------------------------------------------------------------------------------------------------
+# 출력 폴더의 강사 파일을 지우지 않는다
+# ---------------------------------------------------------------------------------------------------
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_refuses_a_folder_it_did_not_create(tmp_path, capsys):
+    out = tmp_path / "course"
+    out.mkdir()
+    (out / "grades.csv").write_text("student,score\nkim,10\n", encoding="utf-8")
+    (out / "notes").mkdir()
+    (out / "notes" / "week1.md").write_text("1주차", encoding="utf-8")
+    before = _tree(out)
+    assert make_classroom.main(["--out", str(out)]) == 2
+    assert "표시 파일" in capsys.readouterr().err
+    assert _tree(out) == before  # 아무것도 지우거나 쓰지 않았다
+
+
+def test_rebuild_keeps_the_instructors_files(classroom, tmp_path):
+    out = tmp_path / "course"
+    first = make_classroom.build(out)
+    marker = json.loads((out / make_classroom.MARKER).read_text(encoding="utf-8"))
+    assert sorted(marker["files"]) == sorted(p.relative_to(out).as_posix() for p in first)
+    # 강사가 성적표와 nbgrader 설정을 둔다. 지난번 파일 하나를 지웠고, 목록에 없는 노트북도 하나 더했다.
+    (out / "grades.csv").write_text("student,score\n", encoding="utf-8")
+    (out / "source" / "nbgrader_config.py").write_text("c = get_config()\n", encoding="utf-8")
+    (out / "student" / "extra.ipynb").write_text("{}", encoding="utf-8")
+    first[0].unlink()
+    again = make_classroom.build(out)
+    assert (out / "grades.csv").read_text(encoding="utf-8") == "student,score\n"
+    assert (out / "source" / "nbgrader_config.py").is_file() and (out / "student" / "extra.ipynb").is_file()
+    assert all(p.is_file() for p in again)
+    for rel in marker["files"]:  # 다시 만든 파일은 처음 만든 것과 바이트까지 같다
+        assert (out / rel).read_bytes() == (classroom / rel).read_bytes()
+
+
+def test_does_not_overwrite_an_edited_notebook_without_force(tmp_path, capsys):
+    out = tmp_path / "course"
+    written = make_classroom.build(out)
+    edited = next(p for p in written if "YOUR CODE HERE" in p.read_text(encoding="utf-8"))
+    edited.write_text(edited.read_text(encoding="utf-8").replace("YOUR CODE HERE", "강사가 고친 줄"), encoding="utf-8")
+    before = _tree(out)
+    assert make_classroom.main(["--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert edited.relative_to(out).as_posix() in err and "--force" in err
+    assert _tree(out) == before
+    assert make_classroom.main(["--out", str(out), "--force"]) == 0
+    assert "강사가 고친 줄" not in edited.read_text(encoding="utf-8")
