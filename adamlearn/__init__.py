@@ -4,11 +4,13 @@
 - ``adamlearn.keras.SGD, Adagrad, RMSprop, Adam, AdamW, Nadam, Adamax``: ``keras.optimizers`` 형식
 - ``adamlearn.functional``: 알고리즘마다 순수 함수 하나 (책의 식과 한 줄씩 대응)
 - ``adamlearn.Trace``, ``adamlearn.run`` 과 목적 함수들, ``adamlearn.cross_check``
+- ``adamlearn.save_state(opt, path)``, ``adamlearn.load_state(opt, path)``: 옵티마이저 상태를 pickle 없는 .npz 하나로
 
 numpy 만 가져온다. torch 와 keras 는 :func:`cross_check` 를 부를 때 가져온다.
 """
 
 from . import functional, keras
+from .checkpoint import load_state, save_state
 from .crosscheck import CrossCheck, cross_check, gradient_sequence
 from .objectives import Beale, Quadratic, ReddiProblem, Rosenbrock, Run, run
 from .optim import SGD, Adagrad, Adam, Adamax, AdamW, NAdam, RAdam, RMSprop
@@ -36,5 +38,7 @@ __all__ = [
     "functional",
     "gradient_sequence",
     "keras",
+    "load_state",
     "run",
+    "save_state",
 ]

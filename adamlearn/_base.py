@@ -2,24 +2,47 @@
 
 알고리즘은 여기 없다. 클래스마다 :mod:`adamlearn.functional` 의 순수 함수 하나를 가리키고,
 사용자 쪽 이름(PyTorch 의 ``betas``, Keras 의 ``beta_1`` ...)을 그 함수의 키워드로 옮기기만 한다.
+
+잘못된 입력은 무엇이든 아무것도 바꾸기 전에 거절한다: 생성자는 파라미터를, ``step`` 은 그래디언트와
+계산 결과(NaN, inf)를, ``load_state_dict`` 는 dict 전체를 먼저 검사하고 나서야 쓴다.
 """
 
 from __future__ import annotations
 
 import copy
+import math
 import numbers
 from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 
 import numpy as np
+from numpy.lib.array_utils import byte_bounds
 
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
+# 두 파라미터의 겹침을 정확히 가릴 때 np.shares_memory 에 주는 노력 한도 (고려할 후보 해의 수).
+# 같은 배열, 이어진 조각, 엇갈린 뷰(a[::2], a[1::2])는 몇 번 만에 결론이 나고, 한도는 일부러 만든
+# 병적인 as_strided 뷰에서만 닿는다. 그때는 겹친다고 보고 거절한다 (조용히 덮어쓰는 것보다 낫다).
+OVERLAP_MAX_WORK = 100_000
+
+# functional 의 상태 중 g*g 를 쌓는 필드: 이 필드가 inf 가 되면 원인은 g*g 의 오버플로다.
+SQUARED_GRAD_FIELDS = ("s", "s_max", "sum")
+
+STATE_DICT_KEYS = ("optimizer", "framework", "hyper", "state")
+
 
 # --------------------------------------------------------------------------- validators
+def _finite(value) -> bool:
+    """float 로서 유한한가: NaN, inf 와 float 로 바꿀 수 없이 큰 int (10**400) 는 아니다."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
+
+
 def nonnegative(name, value):
     """값이 0 이상의 유한한 실수인지 검사한다."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value) or value < 0:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not _finite(value) or value < 0:
         raise ValueError(f"invalid {name}={value!r}: must be a finite number >= 0")
 
 
@@ -58,6 +81,26 @@ def optional_nonnegative(name, value):
         nonnegative(name, value)
 
 
+def plain(value):
+    """numpy 스칼라(와 Fraction 같은 실수)를 같은 값의 파이썬 bool/int/float 로, 시퀀스는 그 튜플로 바꾼다.
+
+    NEP 50: 파이썬 float 는 배열의 dtype 을 따르지만 ``np.float64(0.9)`` 는 float32 배열을 float64 로
+    올린다. 하이퍼파라미터를 이렇게 바꿔 넘기면 상태는 늘 파라미터의 dtype 이다. 파이썬 수는 그대로 돌려주므로
+    파이썬 수로 준 하이퍼파라미터의 결과는 전과 비트 단위로 같다.
+    """
+    if type(value) in (bool, int, float) or value is None:
+        return value
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return float(value)
+    if isinstance(value, (tuple, list)):
+        return tuple(plain(v) for v in value)
+    return value
+
+
 # --------------------------------------------------------------------------- base class
 class Optimizer:
     """``Cls(params, **hyperparameters)``; ``step(grads)`` 가 params 배열을 제자리에서 바꾼다.
@@ -93,6 +136,7 @@ class Optimizer:
             )
         merged = {**self.defaults, **hyper}
         self._validate_hyper(merged)
+        merged = {k: plain(v) for k, v in merged.items()}
         self.params = _check_params(params)
         self.hyper = merged
         self.state = [self._init(p, merged) for p in self.params]
@@ -111,19 +155,34 @@ class Optimizer:
     def _extra_checks(self, hyper) -> None:
         """하이퍼파라미터 사이의 조건 (예: nesterov 는 momentum > 0 을 요구)."""
 
+    def _lazy_fields(self, hyper) -> frozenset:
+        """``_init`` 에서는 None 이고 첫 스텝에 배열이 되는 상태 필드 (torch SGD 의 모멘텀 버퍼)."""
+        return frozenset()
+
     # -- public API --------------------------------------------------------
     def step(self, grads, trace=None):
-        """그래디언트 목록으로 한 스텝 움직인다. 잘못된 입력이면 아무 배열도 바꾸지 않고 예외를 낸다."""
+        """그래디언트 목록으로 한 스텝 움직인다.
+
+        잘못된 입력(그래디언트, 하이퍼파라미터, 읽기 전용이 된 파라미터)이나 결과가 유한하지 않은 스텝
+        (g*g 의 오버플로, eps=0 에서 0/0)이면 아무 배열도 바꾸지 않고 예외를 낸다. 옵티마이저는 그대로 쓸 수 있다.
+        """
         self._validate_hyper(self.hyper)
+        _check_live_params(self.params, self.state)
+        self._check_state_fits_hyper()
         grads = _check_grads(grads, self.params)
-        kwargs = self._core_kwargs(self.hyper)
+        kwargs = self._core_kwargs({k: plain(v) for k, v in self.hyper.items()})
         tapes = [{} if trace is not None else None for _ in self.params]
-        results = [
-            self._update(p, g, s, tape=tape, **kwargs)
-            for p, g, s, tape in zip(self.params, grads, self.state, tapes)
-        ]
-        # 모든 계산이 끝난 뒤에만 적용한다: 중간에 실패해도 params 는 그대로다.
-        for p, (new_p, new_s), i in zip(self.params, results, range(len(results))):
+        with np.errstate(all="ignore"):  # 오버플로는 경고 대신 아래의 검사가 ValueError 로 알린다
+            results = [
+                self._update(p, g, s, tape=tape, **kwargs)
+                for p, g, s, tape in zip(self.params, grads, self.state, tapes)
+            ]
+        for i, (g, (new_p, new_s)) in enumerate(zip(grads, results)):
+            bad = _nonfinite(i, new_p, new_s)
+            if bad:
+                raise self._nonfinite_error(i, g, bad, kwargs)
+        # 모든 계산과 검사가 끝난 뒤에만 적용한다: 실패하면 params 와 상태는 그대로다.
+        for i, (p, (new_p, new_s)) in enumerate(zip(self.params, results)):
             p[...] = new_p
             self.state[i] = new_s
         if trace is not None:
@@ -138,35 +197,23 @@ class Optimizer:
         """하이퍼파라미터와 상태의 깊은 복사본. ``load_state_dict`` 로 되돌리면 이어서 학습할 수 있다."""
         return {
             "optimizer": type(self).__name__,
-            "hyper": copy.deepcopy(self.hyper),
+            "framework": self.framework,
+            "hyper": {k: copy.deepcopy(plain(v)) for k, v in self.hyper.items()},
             "state": [{k: copy.deepcopy(v) for k, v in s._asdict().items()} for s in self.state],
         }
 
     def load_state_dict(self, state_dict) -> None:
-        """``state_dict`` 가 만든 dict 를 읽어 들인다. 모양이 맞지 않으면 아무것도 바꾸지 않고 ValueError."""
-        name = state_dict.get("optimizer")
-        if name != type(self).__name__:
-            raise ValueError(f"invalid state_dict: optimizer={name!r}, expected {type(self).__name__!r}")
-        hyper = copy.deepcopy(dict(state_dict["hyper"]))
-        self._validate_hyper(hyper)
-        states = state_dict["state"]
-        if len(states) != len(self.params):
-            raise ValueError(
-                f"invalid state_dict: {len(states)} parameter states for {len(self.params)} params"
-            )
-        state_type = type(self.state[0]) if self.state else None
-        new_states = []
-        for i, (p, s) in enumerate(zip(self.params, states)):
-            fields = {k: copy.deepcopy(v) for k, v in s.items()}
-            for k, v in fields.items():
-                if isinstance(v, np.ndarray) and (v.shape != p.shape or v.dtype != p.dtype):
-                    raise ValueError(
-                        f"invalid state_dict: state[{i}][{k!r}] has shape {v.shape} dtype {v.dtype}, "
-                        f"params[{i}] has shape {p.shape} dtype {p.dtype}"
-                    )
-            new_states.append(state_type(**fields))
+        """``state_dict`` 가 만든 dict 를 읽어 들인다.
+
+        dict 전체(이름, 하이퍼파라미터, 파라미터마다의 필드와 배열의 모양, dtype, 유한성, 스텝 수)를 먼저 검사하고,
+        하나라도 틀리면 아무것도 바꾸지 않고 ValueError (타입이 틀리면 TypeError) 를 낸다. 배열은 복사해서 쓴다.
+        """
+        try:
+            hyper, states = self._read_state_dict(state_dict)
+        except (TypeError, ValueError) as err:
+            raise type(err)(f"invalid state_dict: {err}") from None
         self.hyper = hyper
-        self.state = new_states
+        self.state = states
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.hyper.items())
@@ -174,9 +221,150 @@ class Optimizer:
 
     # -- internals ---------------------------------------------------------
     def _validate_hyper(self, hyper) -> None:
+        if not isinstance(hyper, Mapping):
+            raise TypeError(f"hyper is {type(hyper).__name__}, expected a dict")
+        _expect_keys("hyper", hyper, self.defaults)
         for name, check in self.checks.items():
             check(name, hyper[name])
         self._extra_checks(hyper)
+
+    def _check_state_fits_hyper(self) -> None:
+        """학습 도중 ``opt.hyper`` 로 켠 옵션(amsgrad, centered, 모멘텀)이 아직 없는 상태 버퍼를 요구하면 알린다."""
+        lazy = self._lazy_fields(self.hyper)
+        for i, (p, s) in enumerate(zip(self.params, self.state)):
+            template = self._init(np.zeros((), dtype=p.dtype), self.hyper)  # 0차원: 꼴만 본다
+            for name, like, value in zip(s._fields, template, s):
+                if value is None and like is not None and name not in lazy:
+                    raise ValueError(
+                        f"invalid hyper: the current hyperparameters need state[{i}][{name!r}], which does not exist "
+                        "because the optimizer was built without that option (it was switched on via opt.hyper after "
+                        "construction). Build a new optimizer with the option instead. Nothing was changed")
+
+    def _nonfinite_error(self, i, grad, bad, kwargs) -> ValueError:
+        """유한하지 않은 결과의 원인을 찾는다. 실패했을 때만 불리므로 스텝을 한 번 더 계산해도 된다."""
+        tape = {}
+        with np.errstate(all="ignore"):
+            new_p, _ = self._update(self.params[i], grad, self.state[i], tape=tape, **kwargs)
+            g = tape.get("g", grad)  # weight_decay, maximize 를 적용한 그래디언트
+            squared_overflow = bool(np.isinf(g * g).any())
+        dtype, eps = grad.dtype, kwargs.get("eps")
+        if squared_overflow and any(field in SQUARED_GRAD_FIELDS for _, field in bad):
+            limit = math.sqrt(np.finfo(dtype).max)
+            cause = (f"g*g overflows {dtype} (max |g| = {float(np.max(np.abs(g))):.3g}; "
+                     f"|g| must stay below sqrt(max {dtype}) = {limit:.3g})")
+        elif eps == 0 and np.isnan(new_p).any():
+            cause = "0/0 with eps=0 (a zero gradient where the denominator is still 0)"
+        elif eps == 0:
+            cause = "division by zero with eps=0 (the denominator underflowed to 0)"
+        else:
+            cause = f"the update overflows {dtype}"
+        where = ", ".join(label for label, _ in bad)
+        return ValueError(f"invalid grads[{i}]: {cause}; the step would write non-finite values into {where}. "
+                          "Nothing was changed")
+
+    def _read_state_dict(self, sd):
+        """``load_state_dict`` 의 검사: 검사한 (hyper, 상태 목록) 을 돌려준다. 아직 아무것도 바꾸지 않는다."""
+        if not isinstance(sd, Mapping):
+            raise TypeError(f"got {type(sd).__name__}, expected a dict made by state_dict()")
+        _expect_keys("the dict", sd, STATE_DICT_KEYS)
+        mine, theirs = (type(self).__name__, self.framework), (sd["optimizer"], sd["framework"])
+        if theirs != mine:
+            raise ValueError(
+                f"optimizer={theirs[0]!r} framework={theirs[1]!r} ({_public_name(*theirs)}), expected "
+                f"optimizer={mine[0]!r} framework={mine[1]!r} ({_public_name(*mine)})"
+                + ("; the torch and keras flavours name their hyperparameters and state differently"
+                   if theirs[1] != mine[1] else "")
+            )
+        if not isinstance(sd["hyper"], Mapping):
+            raise TypeError(f"hyper is {type(sd['hyper']).__name__}, expected a dict")
+        hyper = {k: plain(v) for k, v in sd["hyper"].items()}
+        self._validate_hyper(hyper)
+        states = sd["state"]
+        if not isinstance(states, Sequence) or isinstance(states, str):
+            raise TypeError(f"state is {type(states).__name__}, expected a list with one dict per parameter")
+        if len(states) != len(self.params):
+            raise ValueError(f"{len(states)} parameter states for {len(self.params)} params")
+        new_states = [self._read_param_state(i, p, s, hyper) for i, (p, s) in enumerate(zip(self.params, states))]
+        for i, s in enumerate(new_states):
+            if s.t != new_states[0].t:
+                raise ValueError(f"state[{i}]['t']={s.t} differs from state[0]['t']={new_states[0].t}; "
+                                 "adamlearn steps all parameters together")
+        return hyper, new_states
+
+    def _read_param_state(self, i, param, s, hyper):
+        """파라미터 하나의 상태. 필드마다 기대하는 꼴은 ``_init(param, hyper)`` 가 만드는 상태의 꼴이다."""
+        template = self._init(param, hyper)
+        if not isinstance(s, Mapping):
+            raise TypeError(f"state[{i}] is {type(s).__name__}, expected a dict with fields {list(template._fields)}")
+        _expect_keys(f"state[{i}]", s, template._fields)
+        lazy = self._lazy_fields(hyper)
+        fields = {}
+        for name, like in zip(template._fields, template):
+            where, value = f"state[{i}][{name!r}]", s[name]
+            if name in lazy and value is None:
+                fields[name] = None
+            elif isinstance(like, np.ndarray) or name in lazy:
+                fields[name] = _state_array(where, value, param)
+            elif like is None:
+                if value is not None:
+                    raise TypeError(f"{where} is {type(value).__name__}, expected None for these hyperparameters")
+                fields[name] = None
+            elif isinstance(like, int):
+                fields[name] = _step_count(where, value)
+            else:
+                fields[name] = _momentum_product(where, value)
+        return type(template)(**fields)
+
+
+def _public_name(optimizer, framework) -> str:
+    prefix = {"torch": "adamlearn.", "keras": "adamlearn.keras."}.get(framework)
+    return f"{prefix}{optimizer}" if prefix else "not an adamlearn optimizer"
+
+
+def _expect_keys(what, mapping, expected) -> None:
+    """dict 의 키가 정확히 ``expected`` 인지: 빠진 키와 모르는 키를 모두 말한다."""
+    missing = [k for k in expected if k not in mapping]
+    extra = sorted(repr(k) for k in mapping if k not in expected)
+    problems = [f"missing key(s) {missing}"] * bool(missing) + [f"unexpected key(s) [{', '.join(extra)}]"] * bool(extra)
+    if problems:
+        raise ValueError(f"{what} has {'; '.join(problems)}; expected exactly {list(expected)}")
+
+
+def _state_array(where, value, param) -> np.ndarray:
+    expected = f"expected numpy array of shape {param.shape} dtype {param.dtype}"
+    if isinstance(value, np.generic) and param.ndim == 0:
+        value = np.asarray(value)  # 0차원 파라미터의 상태는 계산 결과 numpy 스칼라다 (np.float64(0.1))
+    if not isinstance(value, np.ndarray):
+        raise TypeError(f"{where} is {type(value).__name__}, {expected}")
+    if value.shape != param.shape:
+        raise ValueError(f"{where} has shape {value.shape}, {expected}")
+    if value.dtype != param.dtype:
+        raise TypeError(f"{where} has dtype {value.dtype}, {expected}")
+    if not np.isfinite(value).all():
+        raise ValueError(f"{where} contains NaN or inf, {expected} with finite values")
+    return np.array(value)  # 복사본: 나중에 dict 의 배열을 바꿔도 옵티마이저는 그대로다
+
+
+def _step_count(where, value) -> int:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{where} is {type(value).__name__} {value!r}, expected a non-negative int")
+    if value < 0:
+        raise ValueError(f"{where}={value!r}, expected a non-negative int")
+    return int(value)
+
+
+def _momentum_product(where, value) -> float:
+    """NAdam 의 모멘텀 곱 (상태의 유일한 float 필드). 0 도 된다: beta1=0 이거나 긴 학습에서 0 으로 언더플로."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{where} is {type(value).__name__} {value!r}, expected a float in [0, 1]")
+    if not 0 <= value <= 1:
+        raise ValueError(f"{where}={value!r}, expected a float in [0, 1]")
+    return float(value)
+
+
+def _writable(i, p) -> None:
+    if not p.flags.writeable:
+        raise ValueError(f"params[{i}] is read-only; the update is written into it in place")
 
 
 def _check_params(params) -> list[np.ndarray]:
@@ -193,9 +381,41 @@ def _check_params(params) -> list[np.ndarray]:
                 f"params[{i}] has dtype {p.dtype}; expected float32 or float64 "
                 "(the update is written into the array in place)"
             )
-        if not p.flags.writeable:
-            raise ValueError(f"params[{i}] is read-only; the update is written into it in place")
+        _writable(i, p)
+    _check_disjoint(params)
     return params
+
+
+def _check_disjoint(params) -> None:
+    """두 파라미터가 메모리를 나누면 (같은 배열 두 번, 겹치는 뷰) 나중 업데이트가 앞의 것을 덮어쓴다.
+
+    주소 범위(byte_bounds)로 정렬해 범위가 겹치는 쌍만 ``np.shares_memory`` 로 정확히 가린다: 서로 다른
+    배열 n 개는 O(n log n) 이고, 한 배열의 겹치지 않는 뷰(a[:5] 와 a[5:], a[::2] 와 a[1::2])는 허용된다.
+    """
+    spans = sorted((*byte_bounds(p), i) for i, p in enumerate(params) if p.size)
+    for k, (_, hi, i) in enumerate(spans):
+        n = k + 1
+        while n < len(spans) and spans[n][0] < hi:  # 주소 범위가 겹치는 것만 (정렬했으므로 곧 끝난다)
+            a, b = sorted((i, spans[n][2]))
+            n += 1
+            try:
+                shared = np.shares_memory(params[a], params[b], max_work=OVERLAP_MAX_WORK)
+                how = "share memory"
+            except np.exceptions.TooHardError:
+                shared, how = True, f"may share memory (np.shares_memory gave up at max_work={OVERLAP_MAX_WORK})"
+            if shared:
+                raise ValueError(f"params[{a}] and params[{b}] {how}: one update would overwrite the other; "
+                                 "pass separate arrays (e.g. a .copy()) or non-overlapping views")
+
+
+def _check_live_params(params, states) -> None:
+    """``step`` 직전: 생성 뒤에 읽기 전용이 되었거나 모양이 바뀐 파라미터를, 무엇이든 쓰기 전에 잡는다."""
+    for i, (p, s) in enumerate(zip(params, states)):
+        _writable(i, p)
+        for name, v in zip(s._fields, s):
+            if isinstance(v, np.ndarray) and (v.shape != p.shape or v.dtype != p.dtype):
+                raise ValueError(f"params[{i}] now has shape {p.shape} dtype {p.dtype}, but state[{i}][{name!r}] "
+                                 f"has shape {v.shape} dtype {v.dtype}; was the array reshaped after construction?")
 
 
 def _check_grads(grads, params) -> list[np.ndarray]:
@@ -216,3 +436,12 @@ def _check_grads(grads, params) -> list[np.ndarray]:
             raise ValueError(f"invalid grads[{i}]: contains non-finite value {bad!r} (NaN or inf)")
         out.append(g)
     return out
+
+
+def _nonfinite(i, new_p, new_s) -> list[tuple[str, str]]:
+    """한 파라미터의 새 값과 새 상태 중 NaN 이나 inf 가 든 것: (이름, 상태 필드) 의 목록."""
+    bad = [] if np.isfinite(new_p).all() else [(f"params[{i}]", "")]
+    for name, v in zip(new_s._fields, new_s):
+        if isinstance(v, (np.ndarray, np.generic, float)) and not np.isfinite(v).all():
+            bad.append((f"state[{i}][{name!r}]", name))
+    return bad

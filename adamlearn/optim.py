@@ -59,6 +59,10 @@ class SGD(_TorchOptimizer):
     def _init(self, param, h):
         return F.sgd_init(param, h["momentum"])
 
+    def _lazy_fields(self, h):
+        # torch 처럼 모멘텀 버퍼는 첫 스텝에 생긴다: 그 전에는 None, 그 뒤에는 배열.
+        return frozenset({"buf"}) if h["momentum"] != 0 else frozenset()
+
     def _core_kwargs(self, h):
         return dict(lr=h["lr"], momentum=h["momentum"], dampening=h["dampening"], nesterov=h["nesterov"],
                     weight_decay=h["weight_decay"], maximize=h["maximize"])
