@@ -230,15 +230,17 @@ class Optimizer:
 
     def _check_state_fits_hyper(self) -> None:
         """학습 도중 ``opt.hyper`` 로 켠 옵션(amsgrad, centered, 모멘텀)이 아직 없는 상태 버퍼를 요구하면 알린다."""
+        # 어느 필드가 배열이어야 하는지는 하이퍼파라미터만 정한다 (파라미터의 모양·dtype 과 무관): 0차원으로 한 번만 본다.
+        template = self._init(np.zeros(()), self.hyper)
         lazy = self._lazy_fields(self.hyper)
-        for i, (p, s) in enumerate(zip(self.params, self.state)):
-            template = self._init(np.zeros((), dtype=p.dtype), self.hyper)  # 0차원: 꼴만 본다
-            for name, like, value in zip(s._fields, template, s):
-                if value is None and like is not None and name not in lazy:
-                    raise ValueError(
-                        f"invalid hyper: the current hyperparameters need state[{i}][{name!r}], which does not exist "
-                        "because the optimizer was built without that option (it was switched on via opt.hyper after "
-                        "construction). Build a new optimizer with the option instead. Nothing was changed")
+        needed = [name for name, like in zip(template._fields, template) if like is not None and name not in lazy]
+        for i, s in enumerate(self.state):
+            missing = [name for name in needed if getattr(s, name) is None]
+            if missing:
+                raise ValueError(
+                    f"invalid hyper: the current hyperparameters need state[{i}][{missing[0]!r}], which does not exist "
+                    "because the optimizer was built without that option (it was switched on via opt.hyper after "
+                    "construction). Build a new optimizer with the option instead. Nothing was changed")
 
     def _nonfinite_error(self, i, grad, bad, kwargs) -> ValueError:
         """유한하지 않은 결과의 원인을 찾는다. 실패했을 때만 불리므로 스텝을 한 번 더 계산해도 된다."""
