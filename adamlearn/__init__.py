@@ -12,7 +12,7 @@ numpy 만 가져온다. torch 와 keras 는 :func:`cross_check` 를 부를 때 �
 from . import functional, keras
 from .checkpoint import load_state, save_state
 from .crosscheck import CrossCheck, cross_check, gradient_sequence
-from .objectives import Beale, Quadratic, ReddiProblem, Rosenbrock, Run, run
+from .objectives import Beale, Quadratic, ReddiProblem, Rosenbrock, Run, StochasticReddiProblem, run
 from .optim import SGD, Adagrad, Adam, Adamax, AdamW, NAdam, RAdam, RMSprop
 from .trace import Trace
 
@@ -33,6 +33,7 @@ __all__ = [
     "ReddiProblem",
     "Rosenbrock",
     "Run",
+    "StochasticReddiProblem",
     "Trace",
     "cross_check",
     "functional",

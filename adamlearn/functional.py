@@ -330,7 +330,7 @@ def radam_init(param):
 
 
 def radam(param, grad, state, *, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0,
-          decoupled_weight_decay=False, maximize=False, tape=None):
+          decoupled_weight_decay=False, maximize=False, rho_threshold=5.0, tape=None):
     r"""RAdam (Liu et al., 2020): 적응 학습률의 분산이 정의되지 않는 초기(:math:`\rho_t \le 5`)에는 모멘텀 SGD 로 움직인다.
 
     .. math::
@@ -340,7 +340,12 @@ def radam(param, grad, state, *, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weig
 
     :math:`\rho_t > 5` 이면 :math:`\theta_t = \theta_{t-1} - \eta\, r_t\, \hat m_t / (\sqrt{\hat s_t} + \epsilon/\sqrt{1-\beta_2^t})`,
     아니면 :math:`\theta_t = \theta_{t-1} - \eta\, \hat m_t`. (PyTorch 처럼 엡실론은 보정 전 :math:`\sqrt{s_t}` 에 더한다.)
+
+    ``rho_threshold`` 는 정류를 켜는 문턱이다. PyTorch 는 :math:`\rho_t > 5` (기본값), 논문의 Algorithm 2 는
+    :math:`\rho_t > 4` 다. :math:`r_t` 는 :math:`\rho_t > 4` 에서 정의되므로 4 보다 작은 문턱은 받지 않는다.
     """
+    if not rho_threshold >= 4:
+        raise ValueError(f"invalid rho_threshold={rho_threshold!r}: must be >= 4 (r_t needs rho_t > 4)")
     param, grad = apply_weight_decay(param, grad, lr=lr, weight_decay=weight_decay,
                                      decoupled=decoupled_weight_decay, maximize=maximize)
     t = state.t + 1
@@ -349,7 +354,7 @@ def radam(param, grad, state, *, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weig
     m_hat = bias_correction(m, beta1, t)
     rho_inf = 2 / (1 - beta2) - 1
     rho_t = rho_inf - 2 * t * beta2**t / (1 - beta2**t)
-    if rho_t > 5:
+    if rho_t > rho_threshold:
         rect = math.sqrt((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
         lr_eff = lr * rect / (np.sqrt(bias_correction(s, beta2, t)) + eps / math.sqrt(1 - beta2**t))
     else:

@@ -3,6 +3,7 @@
 - :class:`Rosenbrock`, :class:`Beale`: 최적화 교재의 고전적인 2차원 함수
 - :class:`Quadratic`: :math:`\\tfrac12 x^\\top A x`, 조건수가 나쁜(ill-conditioned) 2차 함수
 - :class:`ReddiProblem`: Reddi, Kale & Kumar (2018) 의 온라인 문제. Adam 이 최적해의 반대편으로 간다.
+- :class:`StochasticReddiProblem`: 같은 논문의 확률적 문제.
 - :func:`run`: 옵티마이저를 목적 함수 위에서 돌리고 궤적을 돌려준다 (원하면 상자에 사영).
 """
 
@@ -85,20 +86,67 @@ class Quadratic:
 
 @dataclass(frozen=True)
 class ReddiProblem:
-    """Reddi, Kale & Kumar (2018) 의 온라인 문제: :math:`t \\bmod 3 = 1` 이면 :math:`f_t(x) = Cx`, 아니면 :math:`-x`.
+    """Reddi, Kale & Kumar (2018) 의 온라인 문제: :math:`t \\bmod T = 1` 이면 :math:`f_t(x) = Cx`, 아니면 :math:`-ax`.
 
-    정의역은 :math:`[-1, 1]`. 세 스텝 합은 :math:`(C-2)x` 이므로 C > 2 이면 최적해는 x = -1 이다.
-    큰 그래디언트 C 는 세 번에 한 번만 오고, Adam 의 2차 모멘트가 그 정보를 너무 빨리 잊는다.
+    정의역은 :math:`[-1, 1]`. 기본값(``C=3, period=3, small=1``)은 논문 정리 1의 문제로, 세 스텝의 합이
+    :math:`(C-2)x` 이므로 C > 2 이면 최적해는 x = -1 이다. 논문 그림 1의 문제는 ``C=1010, period=101, small=10``
+    (101 스텝에 한 번 1010x, 나머지는 -10x; 한 주기의 합은 10x) 이다. 큰 그래디언트 C 는 드물게 오고,
+    Adam 의 2차 모멘트가 그 정보를 너무 빨리 잊는다.
     """
 
     C: float = 3.0
     box: tuple[float, float] = (-1.0, 1.0)
+    period: int = 3
+    small: float = 1.0
+
+    def __post_init__(self):
+        if isinstance(self.period, bool) or not isinstance(self.period, int) or self.period < 2:
+            raise ValueError(f"invalid period={self.period!r}: must be an int >= 2")
+        if not (self.C > (self.period - 1) * self.small > 0):
+            raise ValueError(f"invalid C={self.C!r}, small={self.small!r}, period={self.period!r}: "
+                             "need C > (period - 1) * small > 0 so that the optimum is x = -1")
 
     def value(self, x, t):
-        return self.C * x[0] if t % 3 == 1 else -x[0]
+        return self.C * x[0] if t % self.period == 1 else -self.small * x[0]
 
     def grad(self, x, t):
-        return np.array([self.C if t % 3 == 1 else -1.0], dtype=np.asarray(x).dtype)
+        return np.array([self.C if t % self.period == 1 else -self.small], dtype=np.asarray(x).dtype)
+
+    @property
+    def minimum(self):
+        return np.array([-1.0])
+
+
+@dataclass(frozen=True)
+class StochasticReddiProblem:
+    """Reddi 등 (2018) 의 확률적 문제: 확률 ``p`` 로 :math:`f_t(x) = Cx`, 확률 :math:`1-p` 로 :math:`-ax`.
+
+    정의역은 :math:`[-1, 1]`. 기본값(``C=1010, p=0.01, small=10``)은 논문 그림 1 가운데 그림의 설정이다.
+    기댓값은 :math:`E[f_t(x)] = (pC - (1-p)a)\\,x = 0.2x` 이므로 최적해는 x = -1 이다.
+    스텝 t 의 동전은 ``(seed, t)`` 로 정해지므로, 같은 t 에는 몇 번을 물어도 같은 함수가 나온다.
+    """
+
+    C: float = 1010.0
+    p: float = 0.01
+    small: float = 10.0
+    seed: int = 0
+    box: tuple[float, float] = (-1.0, 1.0)
+
+    def __post_init__(self):
+        if not 0 < self.p < 1:
+            raise ValueError(f"invalid p={self.p!r}: must be in (0, 1)")
+        if not self.p * self.C - (1 - self.p) * self.small > 0:
+            raise ValueError(f"invalid C={self.C!r}, p={self.p!r}, small={self.small!r}: "
+                             "need p*C - (1-p)*small > 0 so that the optimum is x = -1")
+
+    def _large(self, t) -> bool:
+        return bool(np.random.default_rng([self.seed, t]).random() < self.p)
+
+    def value(self, x, t):
+        return self.C * x[0] if self._large(t) else -self.small * x[0]
+
+    def grad(self, x, t):
+        return np.array([self.C if self._large(t) else -self.small], dtype=np.asarray(x).dtype)
 
     @property
     def minimum(self):

@@ -175,3 +175,60 @@ def test_trace_can_record_a_subset_of_keys():
     opt = adamlearn.Adam([x])
     opt.step([np.ones(2)], trace=tr)
     assert tr.keys() == ["update"]
+
+
+def test_radam_threshold_moves_the_switch_from_step_6_to_step_5():
+    """beta2 = 0.999 에서 rho_5 = 4.99... 이므로 문턱 4 (논문) 는 t = 5 에 정류를 켜고, 문턱 5 (torch) 는 t = 6 에 켠다.
+
+    rho_t 는 t 에 대해 늘어나므로, 두 문턱이 다른 첫 스텝은 rho_t 가 (4, 5] 에 드는 스텝 하나뿐이다.
+    그 스텝의 업데이트만 다르고 (모멘텀 SGD 대 정류된 Adam), 앞선 스텝들은 비트 단위로 같다.
+    """
+    def rho(t, b2=0.999):
+        return 2 / (1 - b2) - 1 - 2 * t * b2**t / (1 - b2**t)
+
+    between = [t for t in range(1, 20) if 4 < rho(t) <= 5]
+    assert between == [5]
+    rng = np.random.default_rng(0)
+    p = {4.0: np.zeros(3), 5.0: np.zeros(3)}
+    state = {k: F.radam_init(v) for k, v in p.items()}
+    for t in range(1, 7):
+        g = rng.normal(size=3)
+        tapes = {}
+        for k in p:
+            tapes[k] = {}
+            p[k], state[k] = F.radam(p[k], g, state[k], rho_threshold=k, tape=tapes[k])
+        same = np.array_equal(tapes[4.0]["update"], tapes[5.0]["update"])
+        assert same == (t != 5), t
+        if t == 5:  # 문턱 5 는 아직 모멘텀 SGD: update = lr * m_hat
+            np.testing.assert_array_equal(tapes[5.0]["update"], 1e-3 * tapes[5.0]["m_hat"])
+
+
+def test_radam_threshold_below_four_is_refused():
+    p = np.zeros(2)
+    with pytest.raises(ValueError, match=r"rho_threshold=3\.5"):
+        F.radam(p, np.ones(2), F.radam_init(p), rho_threshold=3.5)
+
+
+def test_reddi_figure_one_setting_and_validation():
+    """그림 1 의 설정: 101 스텝 주기에 1010x 한 번, -10x 100 번. 한 주기의 그래디언트 합은 1010 - 1000 = 10 > 0."""
+    problem = adamlearn.ReddiProblem(C=1010.0, period=101, small=10.0)
+    grads = np.array([problem.grad(np.zeros(1), t)[0] for t in range(1, 203)])
+    assert grads[0] == grads[101] == 1010.0 and np.all(np.delete(grads, [0, 101]) == -10.0)
+    assert grads[:101].sum() == 10.0
+    with pytest.raises(ValueError, match="C=1000"):
+        adamlearn.ReddiProblem(C=1000.0, period=101, small=10.0)  # 합이 0: 최적해가 정해지지 않는다
+    with pytest.raises(ValueError, match="period=1"):
+        adamlearn.ReddiProblem(period=1)
+
+
+def test_stochastic_reddi_is_reproducible_and_has_the_stated_frequency():
+    problem = adamlearn.StochasticReddiProblem(seed=3)
+    big = np.array([problem.grad(np.zeros(1), t)[0] == 1010.0 for t in range(1, 20001)])
+    again = np.array([problem.grad(np.zeros(1), t)[0] == 1010.0 for t in range(1, 20001)])
+    np.testing.assert_array_equal(big, again)
+    # 이항분포 B(20000, 0.01): 평균 200, 표준편차 14.1. 5 표준편차 (70) 밖이면 동전이 잘못된 것이다.
+    assert abs(big.sum() - 200) < 70
+    with pytest.raises(ValueError, match=r"p=1\.5"):
+        adamlearn.StochasticReddiProblem(p=1.5)
+    with pytest.raises(ValueError, match="small=20"):
+        adamlearn.StochasticReddiProblem(small=20.0)
