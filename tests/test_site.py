@@ -680,6 +680,66 @@ def test_site_in_browser(real_site, browser):
 
 
 
+#: 페이지에서 옆으로 삐져나간 것(스스로 스크롤하지 않는 상자 안에서 화면 오른쪽 밖으로 나간 요소)과, 셀 출력 표의
+#: 글자와 그 뒤 바탕의 대비(WCAG 2 의 명암비). 바탕은 투명하지 않은 첫 조상의 색이다.
+_PHONE_PAGE = """
+const art = document.querySelector(".bd-article") || document.body;
+const vw = document.documentElement.clientWidth;
+const overflow = [];
+for (const e of art.querySelectorAll("*")) {
+  const r = e.getBoundingClientRect();
+  if (r.width === 0 || r.right <= vw + 1) continue;
+  let clipped = false;
+  for (let p = e.parentElement; p && p !== art; p = p.parentElement)
+    if (getComputedStyle(p).overflowX !== "visible") { clipped = true; break; }
+  if (!clipped) overflow.push(e.tagName + ": " + (e.textContent || "").trim().slice(0, 40));
+}
+const rgb = c => (c.match(/[\\d.]+/g) || []).map(Number);
+const lum = ([r, g, b]) => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+                            return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+const background = e => { for (; e; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor);
+                          if (c.length === 3 || c[3] > 0) return c.slice(0, 3); } return [255, 255, 255]; };
+const contrast = [];
+for (const e of document.querySelectorAll(".cell_output table td, .cell_output table th, .cell_output table code, figcaption")) {
+  const a = lum(rgb(getComputedStyle(e).color)), b = lum(background(e));
+  contrast.push({text: e.textContent.trim().slice(0, 30), ratio: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)});
+}
+const p = art.querySelector("p");
+return {scrollWidth: document.documentElement.scrollWidth, vw, overflow: overflow.slice(0, 5), contrast,
+        theme: document.documentElement.dataset.theme, wordBreak: p ? getComputedStyle(p).wordBreak : null};
+"""
+
+#: 본문 글자의 최소 명암비 (WCAG 2.1 AA, 1.4.3: 보통 크기 글자 4.5:1).
+MIN_CONTRAST = 4.5
+
+
+@pytest.mark.slow
+def test_site_on_a_phone_in_dark_mode(real_site, browser):
+    """390 px 휴대폰, 어두운 모드: 어느 페이지도 옆으로 밀리지 않고, 셀 출력 표와 그림 설명이 읽히며, 한국어는 어절 단위로 줄을 바꾼다."""
+    pages = [f"{p}.html" for p in toc_pages() if (real_site / f"{p}.html").is_file()]
+    site = Site(real_site)
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True})
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
+    try:
+        problems, tables = [], 0
+        for path in pages:
+            check_page(browser, site, path)
+            info = browser.execute_script(_PHONE_PAGE)
+            assert info["theme"] == "dark", f"{path}: 어두운 모드가 켜지지 않았다 ({info['theme']})"
+            assert info["wordBreak"] == "keep-all", f"{path}: 문단의 word-break 가 {info['wordBreak']}"
+            if info["scrollWidth"] > info["vw"] + 1 or info["overflow"]:
+                problems.append(f"{path}: 페이지 폭 {info['scrollWidth']} px > {info['vw']} px, 삐져나간 것 {info['overflow']}")
+            low = [c for c in info["contrast"] if c["ratio"] < MIN_CONTRAST]
+            tables += len(info["contrast"])
+            problems += [f"{path}: 명암비 {c['ratio']:.2f} < {MIN_CONTRAST} ({c['text']!r})" for c in low[:3]]
+        assert not problems, "\n".join(problems)
+        assert tables > 0, "셀 출력 표나 그림 설명을 하나도 재지 못했다"
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
+        site.close()
+
+
 
 # ---------------------------------------------------------------------------------------------------
 # 수식 메뉴에서 독자가 고른 설정

@@ -151,6 +151,104 @@ def _font_copyright(src: Path) -> str:
     return TTFont(src, lazy=True)["name"].getDebugName(0) or "(원본 글꼴에 없음)"
 
 
+#: 독자가 실제로 읽는 곳(휴대폰, 어두운 모드)을 위한 CSS. :func:`font_css` 가 같은 파일에 싣는다.
+READER_CSS = """
+/* 한국어 줄바꿈: 어절(띄어쓰기) 단위로만 줄을 바꾼다 ("학/습" 처럼 낱말 가운데서 끊지 않는다).
+   한 어절이 줄보다 길면(긴 인라인 코드) 그때만 그 안에서 끊어 페이지 전체가 옆으로 밀리지 않게 한다.
+   (break-word 는 표의 열 너비 계산에는 끼어들지 않는다.) */
+.bd-article p, .bd-article li, .bd-article dd, .bd-article dt, .bd-article td, .bd-article th,
+.bd-article figcaption, .bd-article .admonition, .bd-article h1, .bd-article h2, .bd-article h3,
+.bd-sidebar, .bd-toc, .prev-next-area, .bd-search-container {
+  word-break: keep-all;
+  overflow-wrap: break-word;
+}
+/* Sphinx 는 인라인 코드의 span.pre 를 nowrap 으로 두어, 긴 식별자 하나가 제목·문단 밖으로 삐져나간다. */
+.bd-article code.literal, .bd-article code.literal span.pre {
+  white-space: normal;
+  overflow-wrap: break-word;
+}
+/* 제목은 flex 상자라 break-word 로는 줄지 않는다: 제목과 문단 속 코드는 어디서든 끊을 수 있게 한다
+   (표 속 코드는 그대로 둔다. 표는 제 상자 안에서 스크롤한다). */
+.bd-article :is(h1, h2, h3, h4, p, li) > code.literal, .bd-article :is(h1, h2, h3, h4, p, li) > code.literal span.pre,
+.bd-article :is(h1, h2, h3, h4, p, li) > a > code.literal span.pre {
+  overflow-wrap: anywhere;
+}
+/* 넓은 것(코드, 가운데 수식, 셀 출력)은 페이지가 아니라 제 상자 안에서 옆으로 스크롤한다.
+   오른쪽 가장자리의 그림자가 '더 있다'는 표시다 (끝까지 스크롤하면 사라진다: background-attachment local). */
+.bd-article div.math, .bd-article mjx-container[display="true"],
+.bd-article .highlight pre, .bd-content div.cell_output div.output {
+  max-width: 100%;
+  overflow-x: auto;
+  overflow-y: hidden;
+}
+.bd-article div.math, .bd-content div.cell_output div.output {
+  background-image:
+    linear-gradient(to right, var(--pst-color-background), var(--pst-color-background)),
+    linear-gradient(to left, rgba(0, 0, 0, 0.18), rgba(0, 0, 0, 0));
+  background-position: right center, right center;
+  background-repeat: no-repeat;
+  background-size: 1.25rem 100%, 0.9rem 100%;
+  background-attachment: local, scroll;
+}
+html[data-theme=dark] .bd-article div.math,
+html[data-theme=dark] .bd-content div.cell_output div.output {
+  background-image:
+    linear-gradient(to right, var(--pst-color-background), var(--pst-color-background)),
+    linear-gradient(to left, rgba(255, 255, 255, 0.22), rgba(255, 255, 255, 0));
+}
+/* 셀 출력의 HTML 표 (adamlearn.cross_check 의 표 ...): 테마는 어두운 모드에서 HTML 출력 전체에 밝은 바탕을
+   깔지만 표 속 <code> 는 어두운 모드의 밝은 분홍으로 남아 대비가 1:1 에 가까워진다. 표는 테마의 색을 그대로 따르게 한다. */
+html[data-theme=dark] .bd-content div.cell_output div.output.text_html:has(table) {
+  background-color: transparent;
+  color: var(--pst-color-text-base);
+  padding: 0;
+}
+.bd-content div.cell_output div.output.text_html table:not(.dataframe) {
+  border-collapse: collapse;
+  border: 1px solid var(--pst-color-table-outer-border, var(--pst-color-border));
+  color: var(--pst-color-text-base);
+  margin: 0.25rem 0 0.75rem;
+}
+.bd-content div.cell_output div.output.text_html table:not(.dataframe) th,
+.bd-content div.cell_output div.output.text_html table:not(.dataframe) td {
+  padding: 0.3rem 0.75rem;
+  border-bottom: 1px solid var(--pst-color-border);
+  text-align: left;
+  vertical-align: top;
+}
+.bd-content div.cell_output div.output.text_html table:not(.dataframe) thead tr {
+  background-color: var(--pst-color-surface);
+  border-bottom: 2px solid var(--pst-color-primary);
+}
+.bd-content div.cell_output div.output.text_html table:not(.dataframe) caption {
+  caption-side: top;
+  color: var(--pst-color-text-base);
+  text-align: left;
+  padding: 0.25rem 0;
+}
+.bd-content div.cell_output div.output.text_html table code {
+  background: transparent;
+  color: inherit;
+  white-space: nowrap;
+}
+/* 휴대폰: 표의 세 열(구현, 기준, 주장)이 한 화면에 들어오게 표 속 코드도 줄을 바꾼다. */
+@media (max-width: 600px) {
+  .bd-content div.cell_output div.output.text_html table code {
+    white-space: normal;
+    overflow-wrap: anywhere;
+  }
+  .bd-content div.cell_output div.output.text_html table:not(.dataframe) th,
+  .bd-content div.cell_output div.output.text_html table:not(.dataframe) td {
+    padding: 0.3rem 0.4rem;
+  }
+}
+/* 그림 설명: 테마의 옅은 회색 대신 본문 색 (어두운 모드에서 대비가 낮았다). */
+.bd-article figcaption, .bd-article figcaption p, .bd-article div.figure p.caption {
+  color: var(--pst-color-text-base);
+}
+"""
+
+
 def font_css() -> str:
     faces = "\n".join(
         f"""@font-face {{
@@ -180,7 +278,7 @@ body, h1, h2, h3, h4, h5, h6, .bd-sidebar, .bd-sidebar-primary, .bd-sidebar-seco
 }}
 h1, h2, h3, h4, h5, h6 {{ font-family: var(--pst-font-family-heading); }}
 code, kbd, pre, samp, .highlight pre {{ font-family: var(--pst-font-family-monospace); }}
-"""
+{READER_CSS}"""
 
 
 # ---------------------------------------------------------------------------------------------------
