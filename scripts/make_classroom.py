@@ -13,8 +13,10 @@
   메타데이터(solution), 확인 셀에 읽기 전용(locked) 메타데이터를 단다. 강사는
   ``nbgrader generate_assignment <장>`` 으로 학생용을 만들 수 있다.
 - ``student/<장>.ipynb``: 바로 나눠 줄 학생용. 출력을 지우고(ClearOutput), 풀이 코드를
-  ``# YOUR CODE HERE`` 로, 풀이 설명(``{solution-start}`` 과 ``{solution-end}`` 사이의 마크다운)을
-  ``YOUR ANSWER HERE`` 로 바꾼다(ClearSolutions: nbgrader 의 generate_assignment 와 같은 결과).
+  한국어 빈칸(:data:`CODE_STUB`)으로, 풀이 설명(``{solution-start}`` 과 ``{solution-end}`` 사이의 마크다운)을
+  :data:`TEXT_STUB` 으로 바꾼다(ClearSolutions: nbgrader 의 generate_assignment 와 같은 결과). 빈 풀이 셀은
+  어느 연습문제를 채워야 하는지 말하는 ``NotImplementedError`` 로 멈춘다.
+- ``nbgrader_config.py``: 강사가 ``nbgrader generate_assignment`` 로 만들어도 같은 한국어 빈칸이 들어가게 한다.
   MyST 의 ``{exercise}`` 블록은 Jupyter 에서 읽기 좋게 제목과 본문으로 푼다.
 
 출력 폴더를 지키는 규칙
@@ -82,20 +84,42 @@ def instructor_source(nb, chapter: str):
     return nb
 
 
+#: 풀이 자리의 한국어 빈칸. nbgrader 의 기본값("YOUR CODE HERE", "YOUR ANSWER HERE")을 바꾼다. 강사가
+#: ``nbgrader generate_assignment`` 로 만들 때도 같도록 출력 폴더의 ``nbgrader_config.py`` 에 같은 값을 적는다.
+CODE_STUB = "# 여기에 풀이 코드를 쓴다.\nraise NotImplementedError()"
+TEXT_STUB = "여기에 답을 쓴다."
+NBGRADER_CONFIG = f"""# scripts/make_classroom.py 가 만든 파일: nbgrader 가 풀이 자리에 넣는 빈칸을 한국어로 한다.
+c = get_config()  # noqa: F821
+c.ClearSolutions.code_stub = {{"python": {CODE_STUB!r}}}
+c.ClearSolutions.text_stub = {TEXT_STUB!r}
+"""
+
+
+def _stop_message(title: str) -> str:
+    """Run All 이 빈 풀이 셀에서 멈출 때의 한국어 안내: 어느 연습문제를 채워야 하는지 말한다."""
+    return f"raise NotImplementedError({f'연습문제 「{title}」의 풀이를 이 셀에 쓰고, 이 줄을 지운 뒤 다시 실행한다.'!r})"
+
+
 def student_version(source_nb):
-    """학생용: nbgrader 의 ClearSolutions 가 풀이 코드와 설명을 빈칸으로 바꾼 것에서 MyST 전용 셀을 정리한다."""
+    """학생용: nbgrader 의 ClearSolutions 가 풀이 코드와 설명을 빈칸으로 바꾼 것에서 MyST 전용 셀을 정리한다.
+
+    빈 풀이 셀은 ``NotImplementedError`` 로 멈추되, 메시지가 어느 연습문제의 풀이를 채워야 하는지 한국어로 말한다.
+    """
     nb = nbformat.from_dict(source_nb)
-    nb, _ = ClearSolutions().preprocess(nb, {})
-    cells = []
+    nb, _ = ClearSolutions(code_stub={"python": CODE_STUB}, text_stub=TEXT_STUB).preprocess(nb, {})
+    cells, title = [], None
     for cell in nb.cells:
         if _is_directive(cell, "solution-start") or _is_directive(cell, "solution-end"):
             continue  # 사이트에서 풀이를 접어 두는 표시일 뿐이다
         if _is_directive(cell, "exercise"):
             match = EXERCISE.match(cell.source.strip())
             if match:
-                cell.source = f"### 연습문제: {match['title'].strip()}\n\n{match['body'].strip()}"
+                title = match["title"].strip()
+                cell.source = f"### 연습문제: {title}\n\n{match['body'].strip()}"
         if cell.cell_type == "code":
             cell.metadata.pop("nbgrader", None)
+            if title and cell.source.rstrip().endswith(CODE_STUB):
+                cell.source = cell.source.rstrip()[: -len("raise NotImplementedError()")] + _stop_message(title)
         cells.append(cell)
     nb.cells = cells
     return nb
@@ -167,6 +191,9 @@ def build(out: Path, root: Path = ROOT, force: bool = False) -> list[Path]:
         target.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(book, target)
         written.append(target)
+    config = out / "nbgrader_config.py"
+    config.write_text(NBGRADER_CONFIG, encoding="utf-8")
+    written.append(config)
     files = {p.relative_to(out).as_posix(): _sha256(p) for p in written}
     (out / MARKER).write_text(json.dumps({"generator": "scripts/make_classroom.py", "files": files}, indent=1,
                                          sort_keys=True) + "\n", encoding="utf-8")
@@ -183,7 +210,8 @@ def main(argv=None) -> int:
     except ClassroomError as err:
         print(f"make_classroom: {err}", file=sys.stderr)
         return 2
-    print(f"{len(written)} 개의 노트북을 {args.out} 에 썼다 (source/: nbgrader 원본, student/: 학생용).")
+    notebooks = sum(p.suffix == ".ipynb" for p in written)
+    print(f"{notebooks} 개의 노트북을 {args.out} 에 썼다 (source/: nbgrader 원본, student/: 학생용, nbgrader_config.py).")
     return 0
 
 

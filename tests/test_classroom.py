@@ -85,10 +85,31 @@ def test_no_solution_text_in_the_student_set(classroom):
 def test_student_set_has_stubs_checks_and_no_outputs(classroom):
     nb, cells = _sources(classroom / "student" / "ch06_adam.ipynb")
     assert all(not c.get("outputs") and c.get("execution_count") is None for c in nb["cells"] if c["cell_type"] == "code")
-    assert sum("raise NotImplementedError()" in s for s in cells) == 4  # 6장 연습문제 4 개
-    assert sum("YOUR ANSWER HERE" in s for s in cells) >= 1
+    stops = [s for s in cells if "raise NotImplementedError(" in s]
+    assert len(stops) == 4  # 6장 연습문제 4 개
+    assert all(s.startswith("# 여기에 풀이 코드를 쓴다.") and "연습문제 「" in s for s in stops), stops
+    assert sum(s == "여기에 답을 쓴다." for s in cells) >= 1
     assert any("check_adam_steps(answer" in s for s in cells)
     assert any(s.startswith("### 연습문제: 두 스텝을 손으로") for s in cells)
+    everything = "\n".join("".join(c["source"]) for p in (classroom / "student").glob("*.ipynb")
+                           for c in json.loads(p.read_text(encoding="utf-8"))["cells"])
+    assert "YOUR CODE HERE" not in everything and "YOUR ANSWER HERE" not in everything
+
+
+def test_run_all_on_a_blank_student_notebook_names_the_exercise(classroom, tmp_path):
+    """학생이 아무것도 채우지 않고 Run All 을 누르면 첫 연습문제의 빈 풀이 셀에서, 그 연습문제를 한국어로 짚으며 멈춘다."""
+    import nbclient
+    import nbformat
+
+    path = classroom / "student" / "ch07_bias_correction.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    first = next(c.source for c in nb.cells if c.cell_type == "markdown" and c.source.startswith("### 연습문제: "))
+    title = first.splitlines()[0].removeprefix("### 연습문제: ")
+    client = nbclient.NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}})
+    with pytest.raises(nbclient.exceptions.CellExecutionError) as err:
+        client.execute()
+    assert err.value.ename == "NotImplementedError"
+    assert f"연습문제 「{title}」의 풀이를 이 셀에 쓰고" in err.value.evalue, err.value.evalue
 
 
 @pytest.mark.parametrize("chapter", ["ch06_adam", "ch09_pytorch"])
@@ -96,6 +117,7 @@ def test_nbgrader_accepts_the_instructor_source(classroom, tmp_path, chapter):
     course = tmp_path / "course"
     (course / "source").mkdir(parents=True)
     subprocess.run(["cp", "-r", str(classroom / "source" / chapter), str(course / "source")], check=True)
+    subprocess.run(["cp", str(classroom / "nbgrader_config.py"), str(course)], check=True)
     bin_dir = Path(sys.executable).parent
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}  # nbgrader 는 alembic 을 PATH 에서 찾는다
     proc = subprocess.run([str(bin_dir / "nbgrader"), "generate_assignment", chapter, f"--CourseDirectory.root={course}"],
@@ -103,8 +125,11 @@ def test_nbgrader_accepts_the_instructor_source(classroom, tmp_path, chapter):
     assert proc.returncode == 0 and "ERROR" not in proc.stderr, proc.stderr[-2000:]
     _, cells = _sources(course / "release" / chapter / f"{chapter}.ipynb")
     student, _ = _sources(classroom / "student" / f"{chapter}.ipynb")
-    code = [s for s in cells if "raise NotImplementedError()" in s]
-    assert len(code) == sum("raise NotImplementedError()" in "".join(c["source"]) for c in student["cells"])
+    # 강사가 만든 학생용에도 같은 한국어 빈칸이 같은 수만큼 들어간다 (nbgrader_config.py).
+    code = [s for s in cells if "raise NotImplementedError(" in s]
+    assert code and all(s.startswith("# 여기에 풀이 코드를 쓴다.") for s in code), code[:2]
+    assert len(code) == sum("raise NotImplementedError(" in "".join(c["source"]) for c in student["cells"])
+    assert "YOUR ANSWER HERE" not in "\n".join(cells)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -148,8 +173,8 @@ def test_rebuild_keeps_the_instructors_files(classroom, tmp_path):
 def test_does_not_overwrite_an_edited_notebook_without_force(tmp_path, capsys):
     out = tmp_path / "course"
     written = make_classroom.build(out)
-    edited = next(p for p in written if "YOUR CODE HERE" in p.read_text(encoding="utf-8"))
-    edited.write_text(edited.read_text(encoding="utf-8").replace("YOUR CODE HERE", "강사가 고친 줄"), encoding="utf-8")
+    edited = next(p for p in written if "여기에 풀이 코드를 쓴다" in p.read_text(encoding="utf-8"))
+    edited.write_text(edited.read_text(encoding="utf-8").replace("여기에 풀이 코드를 쓴다", "강사가 고친 줄"), encoding="utf-8")
     before = _tree(out)
     assert make_classroom.main(["--out", str(out)]) == 2
     err = capsys.readouterr().err
