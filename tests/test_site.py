@@ -585,10 +585,12 @@ def test_temp_site_is_self_contained(temp_site):
     mathjax = temp_site / "_static" / "mathjax"
     assert (mathjax / "tex-chtml.js").is_file()
     assert len(list((mathjax / "output" / "chtml" / "fonts" / "woff-v2").glob("*.woff"))) >= 20
-    webfonts = sorted(p.name for p in (temp_site / "_static" / "fonts").glob("*.woff"))
-    assert webfonts == ["AdamBookHangul-Bold.v2.woff", "AdamBookHangul-Regular.v2.woff"], webfonts
-    for font in (temp_site / "_static" / "fonts").glob("*.woff"):
-        assert font.read_bytes()[:4] == b"wOFF" and 200_000 < font.stat().st_size < 1_200_000, font
+    webfonts = sorted(p.name for p in (temp_site / "_static" / "fonts").glob("AdamBookHangul-*"))
+    assert [re.sub(r"\.[0-9a-f]{10}\.", ".#.", w) for w in webfonts] == [
+        "AdamBookHangul-Bold.#.woff2", "AdamBookHangul-Regular.#.woff2"], webfonts
+    for font in (temp_site / "_static" / "fonts").glob("*.woff2"):
+        # 책이 쓰는 글자만 남긴 WOFF2: 한글 음절 11,172 자를 다 실으면 약 800 KB 였다. 수천 자를 넘지 않는 책이면 400 KB 아래다.
+        assert font.read_bytes()[:4] == b"wOF2" and 10_000 < font.stat().st_size < 400_000, font
     page = (temp_site / "book" / "t_bias.html").read_text(encoding="utf-8")
     assert 'src="../_static/mathjax/tex-chtml.js' in page and "adambook-site.css" in page
     assert "thebe" not in page.lower().replace("sphinx-thebe.js", "")  # thebe 설정·CDN 주소가 없다
@@ -647,7 +649,32 @@ def test_site_is_self_contained(real_site):
     bad = scan_site(real_site)
     assert not bad, "외부에서 불러오는 자원 (빌드가 오래되었으면 다시 빌드한다):\n" + "\n".join(bad)
     assert (real_site / "_static" / "mathjax" / "tex-chtml.js").is_file()
-    assert len(list((real_site / "_static" / "fonts").glob("AdamBookHangul-*.v2.woff"))) == 2
+    assert len(list((real_site / "_static" / "fonts").glob("AdamBookHangul-*.woff2"))) == 2
+    # 웹폰트는 사이트에 나오는 모든 한글을 싣는다 (빌드할 때 원본에서 모은 글자 집합이 모자라지 않다).
+    ext = _load_ext()
+    chars = "".join(sorted({ch for p in (real_site / "_static" / "fonts").glob("AdamBookHangul-Regular.*.woff2")
+                            for ch in _font_chars(p)}))
+    assert not ext.check_font_coverage(real_site, chars), ext.check_font_coverage(real_site, chars)[:20]
+    # 독자에게 쓸모없는 무게가 없다: 소스 맵, 1.49 MB 짜리 fontawesome.js 와 그것을 부르는 태그.
+    assert not list((real_site / "_static").rglob("*.map"))
+    assert not list((real_site / "_static").rglob("fontawesome.js"))
+    pages = [p for p in real_site.rglob("*.html") if "_static" not in p.relative_to(real_site).parts]
+    assert pages and not [p.name for p in pages if "fontawesome.js" in p.read_text(encoding="utf-8")]
+
+
+def _font_chars(path: Path) -> set[str]:
+    from fontTools.ttLib import TTFont
+
+    return {chr(u) for u in TTFont(path).getBestCmap()}
+
+
+def test_font_coverage_check_finds_a_missing_syllable(tmp_path):
+    ext = _load_ext()
+    (tmp_path / "_static").mkdir()
+    (tmp_path / "a.html").write_text("<p>편향 보정</p>", encoding="utf-8")
+    (tmp_path / "_static" / "translations.js").write_text('"검색"', encoding="utf-8")
+    assert ext.check_font_coverage(tmp_path, "편향 보정검색") == []
+    assert ext.check_font_coverage(tmp_path, "편향 보정") == ["검", "색"]
 
 
 @pytest.mark.slow
@@ -739,6 +766,48 @@ def test_site_on_a_phone_in_dark_mode(real_site, browser):
         browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
         site.close()
 
+
+
+#: 빈 캐시로 연 6장(그림 넷, 수식 150 여 개) 페이지가 내려받는 바이트의 상한 (압축 전). 지금의 내역은 대략
+#: MathJax tex-chtml.js 1.16 MB, 테마 CSS 0.40 MB, 한글 웹폰트 2 x 0.14 MB, Font Awesome 웹폰트 0.27 MB,
+#: 그림 0.3 MB, 검색 색인 0.16 MB, 페이지 0.18 MB 로 약 3.2 MB 다 (이 일을 하기 전에는 5.96 MB). 상한은 그보다
+#: 10% 남짓 위로 두어, 무거운 것(전체 한글 글꼴, fontawesome.js, 소스 맵)이 돌아오면 실패하게 한다.
+PAGE_WEIGHT_LIMIT = 3_500_000
+
+_PAGE_WEIGHT = """
+const done = arguments[arguments.length - 1];
+const settle = () => new Promise(r => setTimeout(r, 500));
+(async () => {
+  await document.fonts.ready; await settle();
+  const nav = performance.getEntriesByType("navigation")[0];
+  const res = performance.getEntriesByType("resource");
+  const icon = document.querySelector("i.fa-solid, i.fas");
+  done({total: nav.decodedBodySize + res.reduce((s, r) => s + r.decodedBodySize, 0), requests: res.length + 1,
+        biggest: res.map(r => [r.name.split("/").pop(), r.decodedBodySize]).sort((a, b) => b[1] - a[1]).slice(0, 5),
+        iconFont: icon ? getComputedStyle(icon, "::before").fontFamily : null,
+        iconGlyph: icon ? getComputedStyle(icon, "::before").content : null,
+        iconFontLoaded: document.fonts.check('900 16px "Font Awesome 6 Free"', "\\uf062")});
+})();
+"""
+
+
+@pytest.mark.slow
+def test_page_weight_and_icons(real_site, browser):
+    site = Site(real_site)
+    try:
+        browser.execute_cdp_cmd("Network.enable", {})
+        browser.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})
+        check_page(browser, site, "book/ch06_adam.html")
+        info = browser.execute_async_script(_PAGE_WEIGHT)
+        limit = PAGE_WEIGHT_LIMIT
+        assert info["total"] <= limit, f"6장이 {info['total']:,} B 를 내려받는다 (상한 {limit:,}): {info['biggest']}"
+        # fontawesome.js 없이도 아이콘은 테마 CSS 의 Font Awesome 웹폰트로 그려진다.
+        assert "Font Awesome" in (info["iconFont"] or ""), info
+        assert info["iconGlyph"] not in (None, "none", "normal", '""'), info
+        assert info["iconFontLoaded"], info
+    finally:
+        browser.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": False})
+        site.close()
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
 import re
@@ -82,10 +83,17 @@ def mathjax_es5_dir() -> Path:
 
 HANGUL_FAMILY = "AdamBook Hangul"
 #: (원본 파일, 웹폰트 파일, font-weight, local() 이름들). 원본은 koreanize_matplotlib/fonts/ 의 나눔고딕 (SIL OFL 1.1).
+#: 웹폰트 파일 이름은 ``AdamBookHangul-<style>.<글자 집합의 해시>.woff2`` 다 (:func:`webfont_name`): 책의 글자가
+#: 바뀌면 이름도 바뀌어, 독자의 브라우저가 예전 부분 집합을 캐시에서 꺼내 쓰지 않는다.
 FONT_FILES = (
-    ("NanumGothic.ttf", "AdamBookHangul-Regular.v2.woff", 400, ("NanumGothic",)),
-    ("NanumGothicBold.ttf", "AdamBookHangul-Bold.v2.woff", 700, ("NanumGothic Bold", "NanumGothicBold")),
+    ("NanumGothic.ttf", "Regular", 400, ("NanumGothic",)),
+    ("NanumGothicBold.ttf", "Bold", 700, ("NanumGothic Bold", "NanumGothicBold")),
 )
+#: 책의 글자에 없어도 늘 싣는 것: 호환 자모(검색창에 글자를 치는 도중의 ㄱ, ㅏ ...), CJK 기호·문장부호, 전각 문장부호.
+ALWAYS_RANGES = ((0x3000, 0x303F), (0x3131, 0x318E), (0xFF01, 0xFF60))
+#: 책의 글자를 모을 때 보는 패키지: 이들의 한국어 메시지 카탈로그(locale/ko/**.mo)가 사이트의 UI 글자를 낸다.
+UI_PACKAGES = ("sphinx", "pydata_sphinx_theme", "sphinx_book_theme", "myst_nb", "sphinx_exercise", "sphinx_proof",
+               "sphinx_togglebutton", "sphinx_copybutton", "sphinx_design", "sphinx_thebe", "sphinxcontrib.bibtex")
 #: 한글 자모, CJK 기호·문장부호, 호환 자모, 자모 확장 A, 음절, 자모 확장 B, 전각 문장부호.
 HANGUL_RANGES = ((0x1100, 0x11FF), (0x3000, 0x303F), (0x3131, 0x318E), (0xA960, 0xA97F), (0xAC00, 0xD7A3), (0xD7B0, 0xD7FF),
                  (0xFF01, 0xFF60))
@@ -95,8 +103,9 @@ FONT_NOTICE = """\
 {webfonts}
   는 나눔고딕(NanumGothic, NanumGothic Bold)에서 만든 수정본(Modified Version)이다.
   원본의 저작권 표시: {copyright}
-  라이선스: SIL Open Font License 1.1 (https://openfontlicense.org). 수정: 한글 범위({ranges})만 남기고,
-  Chrome 의 글꼴 검사기(OTS)가 거부하는 VTT 원본 표(TSI0-TSI5)를 빼고, WOFF 로 바꾸고, 글꼴 이름을
+  라이선스: SIL Open Font License 1.1 (https://openfontlicense.org). 수정: 책이 쓰는 한글 {count} 자와
+  호환 자모·문장부호만 남기고(빌드할 때마다 책의 원본에서 다시 모은다), Chrome 의 글꼴 검사기(OTS)가 거부하는
+  VTT 원본 표(TSI0-TSI5)를 빼고, WOFF2 로 바꾸고, 글꼴 이름을
   "{family}" 로 바꿨다 (예약 글꼴 이름을 수정본에 쓰지 않는다).
   원본: PyPI 패키지 koreanize-matplotlib 의 koreanize_matplotlib/fonts/.
   만든 곳: book/_ext/adambook_site.py
@@ -114,8 +123,39 @@ def font_source_dir() -> Path:
     return fonts
 
 
-def make_webfont(src: Path, dst: Path, weight: int) -> None:
-    """나눔고딕 TTF 를 한글 범위만 남긴 WOFF 로 (원본 그대로는 Chrome 이 ``OTS parsing error: TSI3`` 로 거부한다)."""
+def _is_hangul(ch: str) -> bool:
+    return any(lo <= ord(ch) <= hi for lo, hi in HANGUL_RANGES)
+
+
+def book_hangul(srcdir: Path) -> str:
+    """사이트에 나올 수 있는 한글 글자 전부 (정렬한 문자열): 책의 원본과 UI 메시지 카탈로그에서 모은다.
+
+    원본: ``_config.yml``, ``_toc.yml``, ``book/`` 아래의 노트북·마크다운·템플릿·이 확장(검색 안내 같은 글자).
+    UI: :data:`UI_PACKAGES` 의 한국어 .mo (테마의 '목차', Sphinx 검색의 '검색 결과' ...). 빌드가 끝나면
+    :func:`check_font_coverage` 가 실제로 쓰인 페이지와 스크립트의 글자가 모두 들어 있는지 다시 본다.
+    """
+    chars: set[str] = set()
+    files = [srcdir / "_config.yml", srcdir / "_toc.yml", Path(__file__)]  # 이 확장도 검색 안내 같은 글자를 싣는다
+    files += [p for p in sorted((srcdir / "book").rglob("*")) if p.suffix in {".ipynb", ".md", ".html", ".py", ".bib", ".js"}]
+    for path in files:
+        if path.is_file() and ".ipynb_checkpoints" not in path.parts:
+            chars.update(ch for ch in path.read_text(encoding="utf-8", errors="ignore") if _is_hangul(ch))
+    for package in UI_PACKAGES:
+        spec = importlib.util.find_spec(package)
+        for root in (spec.submodule_search_locations or []) if spec else []:
+            for mo in Path(root).rglob("ko*/LC_MESSAGES/*.mo"):
+                chars.update(ch for ch in mo.read_bytes().decode("utf-8", errors="ignore") if _is_hangul(ch))
+    chars.update(chr(u) for lo, hi in ALWAYS_RANGES for u in range(lo, hi + 1))
+    return "".join(sorted(chars))
+
+
+def webfont_name(style: str, chars: str) -> str:
+    digest = hashlib.sha256(chars.encode("utf-8")).hexdigest()[:10]
+    return f"AdamBookHangul-{style}.{digest}.woff2"
+
+
+def make_webfont(src: Path, dst: Path, weight: int, chars: str) -> None:
+    """나눔고딕 TTF 를 ``chars`` 만 남긴 WOFF2 로 (원본 그대로는 Chrome 이 ``OTS parsing error: TSI3`` 로 거부한다)."""
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
@@ -126,7 +166,7 @@ def make_webfont(src: Path, dst: Path, weight: int) -> None:
     options.notdef_outline = True
     font = TTFont(src)
     subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=[u for lo, hi in HANGUL_RANGES for u in range(lo, hi + 1)])
+    subsetter.populate(unicodes=[ord(ch) for ch in chars])
     subsetter.subset(font)
     style = "Bold" if weight >= 700 else "Regular"
     ps_family = HANGUL_FAMILY.replace(" ", "")
@@ -138,7 +178,7 @@ def make_webfont(src: Path, dst: Path, weight: int) -> None:
             table.removeNames(nameID=record.nameID)
     for name_id, value in names.items():
         table.setName(value, name_id, 3, 1, 0x409)
-    font.flavor = "woff"  # zlib 압축: brotli(woff2) 없이도 된다
+    font.flavor = "woff2"  # brotli 압축 (requirements.txt 의 brotli)
     tmp = dst.with_suffix(".tmp")
     dst.parent.mkdir(parents=True, exist_ok=True)
     font.save(tmp)
@@ -249,17 +289,17 @@ html[data-theme=dark] .bd-content div.cell_output div.output.text_html:has(table
 """
 
 
-def font_css() -> str:
+def font_css(chars: str) -> str:
     faces = "\n".join(
         f"""@font-face {{
   font-family: "{HANGUL_FAMILY}";
-  src: {", ".join(f'local("{n}")' for n in local_names)}, url("fonts/{webfont}") format("woff");
+  src: {", ".join(f'local("{n}")' for n in local_names)}, url("fonts/{webfont_name(style, chars)}") format("woff2");
   font-weight: {weight};
   font-style: normal;
   font-display: swap;
   unicode-range: {HANGUL_UNICODE_RANGE};
 }}"""
-        for _src, webfont, weight, local_names in FONT_FILES
+        for _src, style, weight, local_names in FONT_FILES
     )
     # unicode-range 덕분에 이 글꼴은 한글에만 쓰이고, 라틴 문자는 테마의 원래 글꼴 그대로다.
     # 그래서 고정폭 목록의 맨 앞에 두어도 코드의 영문·숫자는 그대로 고정폭이고, 코드 속 한글 주석만 나눔고딕이다.
@@ -506,6 +546,7 @@ def _builder_inited(app: Sphinx) -> None:
     if isinstance(cfg, dict):
         chtml = cfg.setdefault("chtml", {})
         chtml.setdefault("unknownFamily", f'"{HANGUL_FAMILY}", serif')
+    app.config._adambook_hangul = book_hangul(Path(app.srcdir))
     app.add_css_file(CSS_FILE)
     copy_assets(app)
 
@@ -540,28 +581,71 @@ def copy_assets(app: Sphinx) -> None:
             _copy_tree(es5 / sub, target / sub)
         _copy_file(es5.parent / "LICENSE", target / "LICENSE")
     fonts = font_source_dir()
-    current = {webfont for _, webfont, *_ in FONT_FILES}
-    for old in (static / "fonts").glob("AdamBookHangul-*.woff"):  # 예전 판(.v1 ...) 정리
+    chars = app.config._adambook_hangul  # _builder_inited 이 모았다
+    current = {webfont_name(style, chars) for _, style, *_ in FONT_FILES}
+    for old in (static / "fonts").glob("AdamBookHangul-*.woff*"):  # 예전 판(다른 글자 집합, WOFF) 정리
         if old.name not in current:
             old.unlink()
-    for src, webfont, weight, _local in FONT_FILES:
-        dst = static / "fonts" / webfont
+    for src, style, weight, _local in FONT_FILES:
+        dst = static / "fonts" / webfont_name(style, chars)
         if not dst.is_file() or dst.stat().st_mtime < (fonts / src).stat().st_mtime:
-            make_webfont(fonts / src, dst, weight)
+            make_webfont(fonts / src, dst, weight, chars)
     notice = static / "fonts" / "NOTICE.txt"
-    notice_text = FONT_NOTICE.format(webfonts=", ".join(w for _, w, *_ in FONT_FILES), ranges=HANGUL_UNICODE_RANGE,
+    count = sum(0xAC00 <= ord(ch) <= 0xD7A3 for ch in chars)
+    notice_text = FONT_NOTICE.format(webfonts=", ".join(sorted(current)), count=count,
                                      family=HANGUL_FAMILY, copyright=_font_copyright(fonts / FONT_FILES[0][0]))
     if not notice.is_file() or notice.read_text(encoding="utf-8") != notice_text:
         notice.write_text(notice_text, encoding="utf-8")
     css = static / CSS_FILE
-    text = font_css()
+    text = font_css(chars)
     if not css.is_file() or css.read_text(encoding="utf-8") != text:
         css.write_text(text, encoding="utf-8")
+
+
+def check_font_coverage(outdir: Path, chars: str) -> list[str]:
+    """빌드된 페이지와 스크립트에 나오는 한글 가운데 웹폰트에 없는 글자 (정렬). 비어 있어야 한다."""
+    have = set(chars)
+    missing: set[str] = set()
+    for path in [*outdir.rglob("*.html"), *outdir.glob("*.js"), *(outdir / "_static").glob("*.js")]:
+        missing.update(ch for ch in path.read_text(encoding="utf-8", errors="ignore") if _is_hangul(ch) and ch not in have)
+    return sorted(missing)
+
+
+#: 페이지에서 빼는 테마 스크립트. pydata-sphinx-theme 는 Font Awesome 을 두 번 싣는다: CSS 와 웹폰트(아이콘을 그리는
+#: 데 충분하다), 그리고 같은 아이콘을 SVG 로 바꿔 그리는 1.49 MB 짜리 fontawesome.js (테마의 webpack 매크로가 모든
+#: 페이지의 <head> 에 박아 넣어 설정으로는 뺄 수 없다). 뒤의 것을 빼도 아이콘은 그대로다 (tests/test_site.py 가 본다).
+DROPPED_SCRIPT = re.compile(r'[ \t]*<script defer src="[^"]*_static/scripts/fontawesome\.js(\?[^"]*)?"></script>\n?')
+#: 소스 맵: 개발 도구만 쓰는 파일(테마의 것만 약 3 MB)과 그것을 가리키는 주석. 사이트에 싣지 않는다.
+SOURCE_MAP_COMMENT = re.compile(r"\n?(//|/\*)# sourceMappingURL=[^\n]*?(\*/)?[ \t]*$", re.M)
+
+
+def slim_site(outdir: Path) -> None:
+    """빌드된 사이트에서 독자에게 쓸모없는 무게를 뺀다: fontawesome.js 를 부르는 태그와 그 파일, 소스 맵."""
+    for page in outdir.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        slim = DROPPED_SCRIPT.sub("", text)
+        if slim != text:
+            page.write_text(slim, encoding="utf-8")
+    static = outdir / "_static"
+    for path in [*static.rglob("*.map"), *static.rglob("fontawesome.js"), *static.rglob("fontawesome.js.LICENSE.txt")]:
+        path.unlink()
+    for path in [*static.rglob("*.js"), *static.rglob("*.css")]:
+        if "mathjax" in path.relative_to(static).parts:
+            continue  # MathJax 는 소스 맵이 없다 (그리고 크기 때문에 훑지 않는다)
+        text = path.read_text(encoding="utf-8", errors="surrogateescape")
+        slim = SOURCE_MAP_COMMENT.sub("", text)
+        if slim != text:
+            path.write_text(slim, encoding="utf-8", errors="surrogateescape")
 
 
 def _build_finished(app: Sphinx, exception: BaseException | None) -> None:
     if exception is None and app.builder.format == "html":
         copy_assets(app)
+        slim_site(Path(app.outdir))
+        missing = check_font_coverage(Path(app.outdir), app.config._adambook_hangul)
+        if missing:
+            logger.warning("adambook_site: 한글 웹폰트에 없는 글자 %d 자가 사이트에 나온다: %s (book_hangul 이 모으지 "
+                           "못한 원본이 있다)", len(missing), "".join(missing[:50]))
 
 
 # ---------------------------------------------------------------------------------------------------
