@@ -864,3 +864,66 @@ def test_math_survives_reader_menu_settings(real_site, browser, setting, jax):
     finally:
         browser.execute_script("localStorage.removeItem(arguments[0])", MENU_KEY)
         site.close()
+
+
+# ---------------------------------------------------------------------------------------------------
+# 테마가 영어로 남긴 UI 글자
+# ---------------------------------------------------------------------------------------------------
+
+#: 한국어로 바꾸지 않는 UI 낱말: 고유 이름과 단축키.
+UI_LATIN_OK = {"colab", "pdf", "ipynb", "md", "ctrl", "k", "github", "adam"}
+
+
+def _ui_labels(html_text: str) -> list[str]:
+    """본문(article) 밖의 UI 요소가 독자나 스크린 리더에게 보이는 이름: title, aria-label, placeholder, 버튼·링크의 글자."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html_text, "html.parser")
+    for part in soup.select("article, .bd-article, .bd-links, .bd-toc, .page-toc, .section-nav, .bd-sidebar-secondary, .math"):
+        part.decompose()  # 본문, 목차 항목(장·절 제목), 수식은 책의 글이다
+    labels = []
+    for tag in soup.find_all(True):
+        for attr in ("title", "aria-label", "placeholder", "data-bs-title"):
+            if tag.get(attr):
+                labels.append(tag[attr])
+        if tag.name in {"button", "a", "label", "span"} and not tag.find(True):
+            labels.append(tag.get_text(" ", strip=True))
+    return [label for label in labels if label and not re.match(r"\d+(\.\d+)*\. ", label)]  # '5. RMSProp': 장 제목
+
+
+def test_theme_ui_is_korean(real_site):
+    """테마의 영어 UI 글자('Skip to main content', 'Toggle primary sidebar', 'Launch on Colab' ...)가 한국어다."""
+    ext = _load_ext()
+    pages = [p for p in real_site.rglob("*.html") if "_static" not in p.relative_to(real_site).parts]
+    english = {}
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        known = [msgid for msgid in ext.UI_KO if f">{msgid}<" in text or f'"{msgid}"' in text]
+        known += [s for s in ("Toggle primary sidebar", "Toggle secondary sidebar", 'aria-label="Main"', 'aria-label="Page"') if s in text]
+        generic = [label for label in _ui_labels(text)
+                   if re.search(r"[A-Za-z]{2,}", label) and not HANGUL.search(label)
+                   and not {w.lower() for w in re.findall(r"[A-Za-z]+", label)} <= UI_LATIN_OK]
+        if known or generic:
+            english[page.relative_to(real_site).as_posix()] = sorted(set(known + generic))
+    assert not english, f"영어로 남은 UI 글자: {dict(list(english.items())[:4])}"
+
+
+_VISIBLE_SEARCH = """
+const visible = e => { const r = e.getBoundingClientRect(), s = getComputedStyle(e);
+  return r.width > 0 && r.height > 0 && s.visibility !== "hidden" && s.display !== "none" && r.bottom > 0 && r.top < innerHeight; };
+return [...document.querySelectorAll(".search-button-field, .search-button, form.bd-search")].filter(visible).length;
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("width", "mobile"), [(1400, False), (390, True)], ids=["desktop", "phone"])
+def test_one_search_box(real_site, browser, width, mobile):
+    """데스크톱에서 검색창이 둘(머리줄과 목차 위) 보였다. 어느 폭에서나 검색 입구는 하나다."""
+    site = Site(real_site)
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": mobile})
+    try:
+        check_page(browser, site, "book/ch06_adam.html")
+        assert browser.execute_script(_VISIBLE_SEARCH) == 1
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        site.close()

@@ -507,6 +507,72 @@ class SearchKorean(SearchLanguage):
 # ---------------------------------------------------------------------------------------------------
 
 
+#: 테마가 영어로 남긴 UI 글자의 한국어. 메시지 카탈로그 두 개에 싣는다: ``sphinx`` (Sphinx 와 pydata-sphinx-theme 의
+#: 템플릿; Sphinx 자신의 한국어 카탈로그에 없는 것만 채운다) 와 ``booktheme`` (sphinx-book-theme; 우리 것이 먼저다. 그
+#: 카탈로그의 어색한 번역 몇 개도 바로잡는다). 화면에 보이는 말은 짧게, 스크린 리더가 읽는 말은 무엇을 하는지 그대로.
+UI_KO = {
+    "Skip to main content": "본문으로 건너뛰기",
+    "Back to top": "맨 위로",
+    "Site navigation": "책 목차",
+    "On this page": "이 페이지의 차례",
+    "Color mode": "화면 밝기",
+    "Light": "밝게",
+    "Dark": "어둡게",
+    "System Settings": "시스템 설정 따르기",
+    "Version warning": "판 알림",
+    "Main": "본문",
+    "Page": "페이지",
+    "next page": "다음 페이지",
+    "previous page": "이전 페이지",
+    "Link to this heading": "이 제목으로 바로 가는 링크",
+    "Link to this image": "이 그림으로 바로 가는 링크",
+    "Link to this equation": "이 식으로 바로 가는 링크",
+    "Link to this table": "이 표로 바로 가는 링크",
+    "Link to this code": "이 코드로 바로 가는 링크",
+    "Link to this definition": "이 정의로 바로 가는 링크",
+    "Launch on": "실행:",
+    "Launch interactive content": "실행해 보기",
+    "Fullscreen mode": "전체 화면으로 보기",
+    "open issue": "이슈 열기",
+    "Download this page": "이 페이지 내려받기",
+    "Download source file": "원본 파일 내려받기",
+}
+
+
+def _ui_catalog_dir(app: Sphinx) -> Path:
+    """:data:`UI_KO` 를 ``<빌드 폴더>/adambook_locale/ko/LC_MESSAGES/{sphinx,booktheme}.mo`` 로 쓴다."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+
+    root = Path(app.doctreedir).parent / "adambook_locale"
+    target = root / "ko" / "LC_MESSAGES"
+    target.mkdir(parents=True, exist_ok=True)
+    for domain in ("sphinx", "booktheme"):
+        catalog = Catalog(locale="ko", domain=domain)
+        for msgid, msgstr in UI_KO.items():
+            catalog.add(msgid, msgstr)
+        with open(target / f"{domain}.mo", "wb") as fh:
+            write_mo(fh, catalog)
+    return root
+
+
+def _install_ui_korean(app: Sphinx) -> None:
+    """테마의 영어 UI 글자를 한국어로. ``sphinx`` 는 Sphinx 의 번역 뒤에(빈 곳만), ``booktheme`` 은 테마의 번역 앞에."""
+    if not str(app.config.language or "").startswith("ko"):
+        return
+    import gettext
+
+    from sphinx import locale
+
+    root = _ui_catalog_dir(app)
+    locale.init([str(root)], "ko", "sphinx")  # app.translator (템플릿의 _) 의 fallback 으로 붙는다
+    ours = gettext.translation("booktheme", localedir=str(root), languages=["ko"])
+    theirs = locale.translators.get(("general", "booktheme"))
+    if theirs is not None and theirs is not ours:
+        ours.add_fallback(theirs)
+    locale.translators["general", "booktheme"] = ours
+
+
 def _config_inited(app: Sphinx, config: Any) -> None:
     # 테마의 꼬리말 'By 지은이' 는 한국어 번역이 어색하다 ("으로 지은이"): templates/author.html 로 바꾼다.
     config.templates_path = [str(Path(__file__).parent / "templates"), *config.templates_path]
@@ -520,6 +586,11 @@ def _config_inited(app: Sphinx, config: Any) -> None:
     # ("Got invalid theme mode: . Resetting to auto."). 그 동작(auto)을 그대로 명시한다.
     if isinstance(config.html_context, dict) and not config.html_context.get("default_mode"):
         config.html_context["default_mode"] = "auto"
+    # 검색창은 하나: sphinx-book-theme 는 왼쪽 목차 위에 검색창을 두는데, pydata-sphinx-theme 의 머리줄에도 늘 보이는
+    # 검색창(navbar_persistent)이 하나 더 있어 데스크톱에서 둘이 보였다. 머리줄의 것을 뺀다 (휴대폰에서는 본문 머리의
+    # 검색 단추가 그대로 있다).
+    if isinstance(options, dict) and "navbar_persistent" not in options:
+        options["navbar_persistent"] = []
     if isinstance(options, dict) and (options.get("launch_buttons") or {}).get("thebe"):
         logger.warning("adambook_site: thebe 실행 버튼은 CDN 과 binder 가 필요해 이 책에서는 동작하지 않는다")
     _disable_thebe(app)
@@ -539,6 +610,7 @@ def _disable_thebe(app: Sphinx) -> None:
 def _builder_inited(app: Sphinx) -> None:
     if app.builder.format != "html":
         return
+    _install_ui_korean(app)
     # MathJax 글꼴에 없는 글자(수식 속 한글)는 unknownFamily 로 그린다: 한글 웹폰트를 맨 앞에.
     cfg = app.config.mathjax3_config
     if cfg is None:
@@ -619,11 +691,20 @@ DROPPED_SCRIPT = re.compile(r'[ \t]*<script defer src="[^"]*_static/scripts/font
 SOURCE_MAP_COMMENT = re.compile(r"\n?(//|/\*)# sourceMappingURL=[^\n]*?(\*/)?[ \t]*$", re.M)
 
 
+#: sphinx-book-theme 가 번역하지 않고 템플릿에 박아 둔 스크린 리더용 이름 (부품 하나를 통째로 바꾸기보다 여기서 고친다).
+ARIA_KO = {'aria-label="Main"': 'aria-label="책 목차"', 'aria-label="Page"': 'aria-label="이 페이지"'}
+
+
 def slim_site(outdir: Path) -> None:
-    """빌드된 사이트에서 독자에게 쓸모없는 무게를 뺀다: fontawesome.js 를 부르는 태그와 그 파일, 소스 맵."""
+    """빌드된 사이트에서 독자에게 쓸모없는 무게를 뺀다: fontawesome.js 를 부르는 태그와 그 파일, 소스 맵.
+
+    테마가 영어로 박아 둔 스크린 리더용 이름(:data:`ARIA_KO`)도 여기서 한국어로 바꾼다.
+    """
     for page in outdir.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         slim = DROPPED_SCRIPT.sub("", text)
+        for old, new in ARIA_KO.items():
+            slim = slim.replace(old, new)
         if slim != text:
             page.write_text(slim, encoding="utf-8")
     static = outdir / "_static"
