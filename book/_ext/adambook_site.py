@@ -123,7 +123,8 @@ def font_source_dir() -> Path:
     return fonts
 
 
-def _is_hangul(ch: str) -> bool:
+def _in_hangul_ranges(ch: str) -> bool:
+    """웹폰트가 맡는 글자인가 (:data:`HANGUL_RANGES`: 음절, 자모, 한글 문장부호 ...)."""
     return any(lo <= ord(ch) <= hi for lo, hi in HANGUL_RANGES)
 
 
@@ -139,12 +140,12 @@ def book_hangul(srcdir: Path) -> str:
     files += [p for p in sorted((srcdir / "book").rglob("*")) if p.suffix in {".ipynb", ".md", ".html", ".py", ".bib", ".js"}]
     for path in files:
         if path.is_file() and ".ipynb_checkpoints" not in path.parts:
-            chars.update(ch for ch in path.read_text(encoding="utf-8", errors="ignore") if _is_hangul(ch))
+            chars.update(ch for ch in path.read_text(encoding="utf-8", errors="ignore") if _in_hangul_ranges(ch))
     for package in UI_PACKAGES:
         spec = importlib.util.find_spec(package)
         for root in (spec.submodule_search_locations or []) if spec else []:
             for mo in Path(root).rglob("ko*/LC_MESSAGES/*.mo"):
-                chars.update(ch for ch in mo.read_bytes().decode("utf-8", errors="ignore") if _is_hangul(ch))
+                chars.update(ch for ch in mo.read_bytes().decode("utf-8", errors="ignore") if _in_hangul_ranges(ch))
     chars.update(chr(u) for lo, hi in ALWAYS_RANGES for u in range(lo, hi + 1))
     return "".join(sorted(chars))
 
@@ -679,7 +680,7 @@ def check_font_coverage(outdir: Path, chars: str) -> list[str]:
     have = set(chars)
     missing: set[str] = set()
     for path in [*outdir.rglob("*.html"), *outdir.glob("*.js"), *(outdir / "_static").glob("*.js")]:
-        missing.update(ch for ch in path.read_text(encoding="utf-8", errors="ignore") if _is_hangul(ch) and ch not in have)
+        missing.update(ch for ch in path.read_text(encoding="utf-8", errors="ignore") if _in_hangul_ranges(ch) and ch not in have)
     return sorted(missing)
 
 
