@@ -106,6 +106,21 @@ def test_korean_split_adds_bigrams_of_long_hangul_stems():
     assert not [w for w in words if w.startswith("adam") or len(w) < 2]
 
 
+def test_korean_split_joins_spaced_terms_for_spaceless_queries():
+    lang = ext.SearchKorean({})
+    words = lang.split("편향 보정의 원리, 지수 이동 평균을 그리고 학습률")
+    stems = {lang.stem(w) for w in words}
+    assert {"편향보정", "지수이동", "지수이동평균", "이동평균"} <= stems
+    assert not [w for w in words if "그리고" in w and w != "그리고"]  # 기능어는 붙이지 않는다
+    assert "보정의원리" not in stems  # 조사가 붙은 낱말 뒤에서는 잇지 않는다
+
+
+@pytest.mark.parametrize(("query", "stem"), [("아담의", "adam"), ("케라스는", "kera"), ("파이토치", "pytorch"),
+                                             ("웜업", "워밍업"), ("웜업을", "워밍업"), ("워밍업을", "워밍업")])
+def test_search_aliases(query, stem):
+    assert ext.korean_stem(query) == stem
+
+
 def test_korean_word_filter_drops_particles_and_keeps_terms():
     lang = ext.SearchKorean({})
     for particle in ("의", "은", "에서", "이다", "한다", "the"):
@@ -926,4 +941,35 @@ def test_one_search_box(real_site, browser, width, mobile):
         assert browser.execute_script(_VISIBLE_SEARCH) == 1
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        site.close()
+
+
+def _snippets(driver) -> list[str]:
+    return driver.execute_script("return [...document.querySelectorAll('#search-results ul.search li p.context')]"
+                                 ".map(e => e.textContent)")
+
+
+@pytest.mark.slow
+def test_search_finds_what_students_type(real_site, browser):
+    """학생이 치는 대로: 한글 이름(아담, 케라스, 파이토치), 띄어 쓰지 않은 용어(편향보정), 다른 표기(웜업).
+    한 페이지는 한 번만 나오고, 요약은 TeX·역할·차례 조각 없는 본문 글이다."""
+    site = Site(real_site)
+    try:
+        expect_first = {"케라스": "book/ch11_keras.html", "파이토치": "book/ch09_pytorch.html",
+                        "편향보정": "book/ch07_bias_correction.html", "편향 보정": "book/ch07_bias_correction.html",
+                        "지수이동평균": "book/ch03_ema.html"}
+        results = {}
+        for query in [*expect_first, "아담", "Adam", "웜업", "워밍업", "지수 이동 평균"]:
+            hits = search_via_box(browser, site, query)
+            assert hits, f"`{query}` 가 아무것도 찾지 못했다"
+            assert len(hits) == len(set(hits)), f"`{query}`: 같은 페이지가 두 번 나온다 {hits}"
+            for text in _snippets(browser):
+                bad = [t for t in ("\\(", "\\)", "\\frac", ":math:", "{doc}", "{cite", ".ipynb", "$$") if t in text]
+                assert not bad, f"`{query}` 의 요약에 {bad}: {text[:200]!r}"
+            results[query] = hits
+        for query, page in expect_first.items():
+            assert results[query][0] == page, f"`{query}` 의 첫 결과: {results[query][:3]}"
+        assert results["아담"] == results["Adam"], (results["아담"][:4], results["Adam"][:4])
+        assert results["웜업"] == results["워밍업"]
+    finally:
         site.close()

@@ -346,8 +346,20 @@ SUFFIXES: tuple[str, ...] = tuple(sorted(set(_PARTICLES) | set(_ENDINGS), key=la
 MAX_PASSES = 2
 #: 한글로 끝나는 어간은 이 글자 수보다 짧아지지 않는다 (``정도`` 는 ``정`` + ``도`` 가 아니다).
 MIN_HANGUL_STEM = 2
+#: 띄어 쓴 한글 낱말을 붙여서도 색인하는 최대 낱말 수 (``지수 이동 평균`` -> ``지수이동``, ``지수이동평균``).
+COMPOUND_MAX = 3
 #: 이 길이 이상인 한글 어간(한글만 이어진 부분)은 두 글자 조각도 색인한다 (색인 쪽만).
 BIGRAM_MIN = 3
+
+#: 학생이 한글로 치는 이름과 흔한 다른 표기 -> 책이 쓰는 낱말. 어간을 뗀 뒤에 바꾸므로 ``케라스의`` 도 ``keras`` 가
+#: 되고, 바뀐 낱말은 다시 어간 추출을 거친다 (영어는 Porter: ``keras`` -> ``kera``). 색인과 검색어가 같은 규칙을 쓴다.
+SEARCH_ALIASES = {
+    "아담": "adam", "아담더블유": "adamw", "엔아담": "nadam", "나담": "nadam", "알아담": "radam", "아다맥스": "adamax",
+    "암스그래드": "amsgrad", "에이다그래드": "adagrad", "알엠에스프롭": "rmsprop", "케라스": "keras", "파이토치": "pytorch",
+    "토치": "torch", "허깅페이스": "hugging", "트랜스포머": "transformers", "텐서플로": "tensorflow", "넘파이": "numpy",
+    "심파이": "sympy", "웜업": "워밍업", "웜업을": "워밍업", "옵티마이져": "옵티마이저", "그라디언트": "그래디언트",
+    "그레이디언트": "그래디언트", "러닝레이트": "학습률", "모멘트엄": "모멘텀",
+}
 
 #: 홀로 떨어진 조사·어미·기능어는 색인하지 않고 검색어에서도 뺀다 (이 책은 ``Adam 의`` 처럼 띄어 쓴다).
 KOREAN_STOPWORDS = frozenset(SUFFIXES) | frozenset("및 등 또는 그리고 그 이 저 것 수 있다 없다".split())
@@ -359,6 +371,7 @@ def _is_hangul(ch: str) -> bool:
 
 _porter = snowballstemmer.stemmer("porter")
 _HANGUL_RUN = re.compile("[\uac00-\ud7a3]+")
+_HANGUL_ONLY = re.compile("[\uac00-\ud7a3]{2,}")
 
 
 def korean_stem(word: str) -> str:
@@ -369,6 +382,7 @@ def korean_stem(word: str) -> str:
     - 아니면 끝에 붙은 가장 긴 꼬리(:data:`SUFFIXES`)를 최대 :data:`MAX_PASSES` 번 뗀다. 남는 어간이 한글로
       끝나면 :data:`MIN_HANGUL_STEM` 글자 이상, 아니면(``adam의`` → ``adam``) 1 글자 이상이어야 하고, 모자라면
       거기서 멈춘다 (더 짧은 꼬리로 물러서지 않는다: ``쪽으로`` 는 ``쪽으`` 가 아니라 그대로).
+    - 뗀 결과가 :data:`SEARCH_ALIASES` 에 있으면 책의 낱말로 바꾼다 (``케라스의`` → ``keras``, ``웜업`` → ``워밍업``).
     - 뗀 결과가 ASCII 면 다시 Porter (``optimizers를`` → ``optim``).
     """
     w = unicodedata.normalize("NFC", word).lower()
@@ -382,6 +396,8 @@ def korean_stem(word: str) -> str:
         if len(stem) < (MIN_HANGUL_STEM if _is_hangul(stem[-1]) else 1):
             break
         w = stem
+    if w in SEARCH_ALIASES:
+        w = SEARCH_ALIASES[w]
     if w.isascii():
         return _porter.stemWord(w)
     return w
@@ -407,6 +423,7 @@ var Stemmer = function() {
   var SUFFIXES = @SUFFIXES@;
   var MAX_PASSES = @MAX_PASSES@;
   var MIN_HANGUL_STEM = @MIN_HANGUL_STEM@;
+  var ALIASES = @ALIASES@;
   var isHangul = function(ch) { return ch >= "\\uac00" && ch <= "\\ud7a3"; };
   var isAscii = function(s) { return /^[\\x00-\\x7f]*$/.test(s); };
   this.stemWord = function(word) {
@@ -422,6 +439,7 @@ var Stemmer = function() {
       if (stem.length < (isHangul(stem[stem.length - 1]) ? MIN_HANGUL_STEM : 1)) break;
       w = stem;
     }
+    if (Object.prototype.hasOwnProperty.call(ALIASES, w)) w = ALIASES[w];
     if (isAscii(w)) return porter.stemWord(w);
     return w;
   };
@@ -433,6 +451,7 @@ _JS_STEMMER = (
     _JS_STEMMER.replace("@SUFFIXES@", json.dumps(list(SUFFIXES)))
     .replace("@MAX_PASSES@", str(MAX_PASSES))
     .replace("@MIN_HANGUL_STEM@", str(MIN_HANGUL_STEM))
+    .replace("@ALIASES@", json.dumps(SEARCH_ALIASES, sort_keys=True))
 )
 
 #: 순위 보정. Sphinx 는 낱말마다의 점수 가운데 가장 큰 것만 쓰고, 연습문제 제목 같은 절 제목도 '제목' 점수(15)를
@@ -458,10 +477,57 @@ var adambookScore = function(result) {
   };
   var i = Search._index.docnames.indexOf(result[0]);
   if (i < 0) return score;
-  var titleWords = stem(Search._index.titles[i].replace(/<[^>]*>/g, " "));
-  var hits = stem(q).filter(function(t) { return titleWords.indexOf(t) !== -1; }).length;
+  var title = Search._index.titles[i].replace(/<[^>]*>/g, " ");
+  var titleWords = stem(title);
+  var titleJoined = titleWords.join("");  // 띄어 쓰지 않은 검색어(편향보정)도 제목(편향 보정의 유도)과 견준다
+  var hits = stem(q).filter(function(t) {
+    return titleWords.indexOf(t) !== -1 || (t.length >= 2 && titleJoined.indexOf(t) !== -1);
+  }).length;
   return score + @BONUS@ * hits;
 };
+/**
+ * 검색 결과와 요약 (book/_ext/adambook_site.py): 한 페이지는 한 번만(가장 높은 점수의 항목), 요약은 본문 글에서만
+ * (수식의 TeX, 코드 셀과 그 출력, 목차 조각을 빼고).
+ */
+var ADAMBOOK_SNIPPET_DROP = [".headerlink", "script", "style", "div.math", "mjx-container", "div.cell", "div.highlight",
+                             "nav", ".toctree-wrapper", ".contents", ".bd-toc", ".caption-number", ".onlyprint"];
+var ADAMBOOK_TEX = {alpha: "α", beta: "β", gamma: "γ", delta: "δ", epsilon: "ε", varepsilon: "ε", eta: "η", theta: "θ",
+                    lambda: "λ", mu: "μ", rho: "ρ", sigma: "σ", tau: "τ", psi: "ψ", zeta: "ζ", nabla: "∇", odot: "⊙",
+                    sqrt: "√", cdot: "·", times: "×", infty: "∞", le: "≤", leq: "≤", ge: "≥", geq: "≥", ne: "≠",
+                    approx: "≈", to: "→", sum: "Σ", prod: "Π", ldots: "…", dots: "…"};
+/** 인라인 수식의 TeX 를 읽을 수 있는 글자로: \(\hat m_t\) -> m_t, \(\beta_1\) -> β_1. */
+var adambookTexToText = function(tex) {
+  return tex.replace(/^\s*\\\(|\\\)\s*$/g, "")
+    .replace(/\\(?:hat|bar|tilde|widehat|mathbf|mathrm|mathcal|text|textrm|operatorname|boldsymbol)\b/g, "")
+    .replace(/\\([A-Za-z]+)/g, function(m, name) { return ADAMBOOK_TEX[name] || ""; })
+    .replace(/\\[,;:! ]/g, " ").replace(/[{}]/g, "").replace(/\s+/g, " ").trim();
+};
+var adambookPatchSearch = function() {
+  if (typeof Search === "undefined" || Search.__adambook) return;
+  Search.__adambook = true;
+  var perform = Search._performSearch;
+  Search._performSearch = function() {
+    var results = perform.apply(Search, arguments);  // 점수 오름차순: 맨 뒤가 맨 위에 보인다
+    var seen = new Set(), kept = [];
+    for (var i = results.length - 1; i >= 0; i--) {
+      if (seen.has(results[i][0])) continue;
+      seen.add(results[i][0]);
+      kept.push(results[i]);
+    }
+    return kept.reverse();
+  };
+  Search.htmlToText = function(htmlString, anchor) {
+    var doc = new DOMParser().parseFromString(htmlString, "text/html");
+    ADAMBOOK_SNIPPET_DROP.forEach(function(sel) { doc.querySelectorAll(sel).forEach(function(el) { el.remove(); }); });
+    doc.querySelectorAll("span.math").forEach(function(el) { el.textContent = adambookTexToText(el.textContent); });
+    // 본문(article)만: [role=main] 에는 머리의 단추, 인쇄용 차례, 오른쪽 차례, 꼬리말도 들어 있다.
+    var root = doc.querySelector("article.bd-article") ? "article.bd-article" : '[role="main"]';
+    var main = (anchor && doc.querySelector(root + " " + anchor)) || doc.querySelector(root);
+    return main ? main.textContent.replace(/\s+/g, " ") : "";
+  };
+};
+adambookPatchSearch();
+if (typeof document !== "undefined") document.addEventListener("DOMContentLoaded", adambookPatchSearch);
 if (typeof Scorer === "undefined") {
   var Scorer = {
     objNameMatch: 11, objPartialMatch: 6, objPrio: {0: 15, 1: 5, 2: -5}, objPrioDefault: 0,
@@ -494,6 +560,22 @@ class SearchKorean(SearchLanguage):
         for word in words:
             if any(_is_hangul(ch) for ch in word):
                 out.extend(hangul_bigrams(korean_stem(word)))
+        # 띄어 쓰지 않은 검색어(``편향보정``)가 띄어 쓴 용어(``편향 보정의``)를 찾도록, 조사 없이 끝나는 한글 낱말과
+        # 바로 뒤의 한글 낱말을 붙인 것도 색인한다 (붙인 것도 어간 추출을 거친다: ``편향보정의`` -> ``편향보정``).
+        def bare(word: str) -> bool:
+            return bool(_HANGUL_ONLY.fullmatch(word)) and korean_stem(word) == word and word not in KOREAN_STOPWORDS
+
+        for i in range(len(words) - 1):
+            if not bare(words[i]):
+                continue
+            joined = words[i]
+            for j in range(i + 1, min(i + COMPOUND_MAX, len(words))):  # 앞 낱말들은 조사 없이, 마지막은 조사가 있어도 된다
+                if not _HANGUL_RUN.match(words[j]) or korean_stem(words[j]) in KOREAN_STOPWORDS:
+                    break
+                joined += words[j]
+                out.append(joined)
+                if not bare(words[j]):
+                    break
         return out
 
     def stem(self, word: str) -> str:
