@@ -283,6 +283,10 @@ html[data-theme=dark] .bd-content div.cell_output div.output.text_html:has(table
     padding: 0.3rem 0.4rem;
   }
 }
+/* 노트북 그림은 2배 해상도 PNG 에 논리 크기(width, height 속성)가 붙는다: 좁은 화면에서 폭이 줄면 높이도 비율대로. */
+.bd-article img {
+  height: auto;
+}
 /* 그림 설명: 테마의 옅은 회색 대신 본문 색 (어두운 모드에서 대비가 낮았다). */
 .bd-article figcaption, .bd-article figcaption p, .bd-article div.figure p.caption {
   color: var(--pst-color-text-base);
