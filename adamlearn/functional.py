@@ -234,6 +234,8 @@ def adam(param, grad, state, *, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weigh
     denom = np.sqrt(s_hat) + eps_t
     update = lr * m_hat / denom  # (5)
     _record(tape, g=grad, m=m, s=s, m_hat=m_hat, s_hat=s_hat, update=update, lr_eff=lr / denom)
+    if amsgrad:
+        _record(tape, s_max=s_max)  # 보정 전 최댓값 max_{τ≤t} s_τ (s_hat 은 이것을 1-β2^t 로 나눈 값)
     return param - update, AdamState(t, m, s, s_max)
 
 

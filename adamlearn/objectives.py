@@ -116,6 +116,33 @@ class ReddiProblem:
     def minimum(self):
         return np.array([-1.0])
 
+    def period_gradients(self) -> np.ndarray:
+        """한 주기의 그래디언트 :math:`(g_1, \\dots, g_T)`: 첫 스텝이 C, 나머지는 -small (T = ``period``)."""
+        return np.array([self.C] + [-self.small] * (self.period - 1), dtype=float)
+
+    def adam_period_drift(self, beta1=0.0, beta2=0.999, eps=0.0) -> float:
+        r"""주기적 정상 상태의 Adam 이 한 주기에 움직이는 거리, 학습률 단위: :math:`(x_{t+T} - x_t)/\eta`.
+
+        양수면 x = +1 쪽(틀린 끝)으로, 음수면 최적해 x = -1 쪽으로 간다 (상자 사영은 하지 않는다).
+        그래디언트가 x 에 의존하지 않으므로 m_t, s_t 는 주기 T 의 정상 상태로 간다. 한 주기를 마친 뒤의 정상 상태
+        :math:`m^* = (1-\beta)\sum_{k=1}^{T}\beta^{T-k} g_k / (1-\beta^T)` (s 는 :math:`g_k^2` 로 같게) 에서
+        :func:`adamlearn.functional.adam` 을 한 주기 돌린다. 스텝 번호를 아주 크게 두므로 편향 보정 인자는 1 이다.
+        """
+        from . import functional as F
+
+        g = self.period_gradients()
+        n = len(g)
+        ages = np.arange(n - 1, -1, -1)  # g_k 가 한 주기 끝에서 몇 스텝 전의 값인가: T-k
+
+        def steady(beta, values):
+            return float((1 - beta) * np.sum(beta**ages * values) / (1 - beta**n))
+
+        x = np.zeros(1)
+        state = F.AdamState(10**12, np.array([steady(beta1, g)]), np.array([steady(beta2, g * g)]), None)
+        for gk in g:
+            x, state = F.adam(x, np.array([gk]), state, lr=1.0, beta1=beta1, beta2=beta2, eps=eps)
+        return float(x[0])
+
 
 @dataclass(frozen=True)
 class StochasticReddiProblem:

@@ -48,3 +48,19 @@ def test_notebook_is_committed_executed_with_outputs(path):
             )
             if out["output_type"] == "error":
                 assert "raises-exception" in tags, f"{path.name} 셀 {i}: 예상하지 않은 예외 {out['ename']}"
+
+
+def test_landing_page_maps_every_chapter_and_leaves_developer_commands_to_the_readme():
+    """첫 페이지는 독자를 위한 것이다: 장 지도가 목차의 모든 장을 한 줄씩 잇고, make 명령은 README 에 둔다."""
+    import re
+
+    intro_entry, *pages = toc_entries()
+    text = (ROOT / f"{intro_entry}.md").read_text(encoding="utf-8")
+    table = [line for line in text.splitlines() if line.startswith("| {doc}")]
+    mapped = [re.match(r"\| \{doc\}`([^`]+)`", line).group(1) for line in table]
+    chapters = [p.split("/")[-1] for p in pages if (ROOT / f"{p}.ipynb").exists()]
+    assert mapped == chapters, f"장 지도와 목차가 다르다: 지도 {mapped}, 목차 {chapters}"
+    assert all(line.count("|") == 3 and line.split("|")[2].strip() for line in table), "장마다 한 줄 설명이 있어야 한다"
+    for heading in ("이 책에서 배우는 것", "먼저 알면 좋은 것", "읽는 길 세 가지", "장 지도"):
+        assert f"## {heading}" in text, heading
+    assert "make " not in text, "개발자 명령은 README 에 둔다"
