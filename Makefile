@@ -15,7 +15,7 @@ export PYTHONHASHSEED := 0
 EMULATED_CPU := ATEN_CPU_CAPABILITY=default NPY_DISABLE_CPU_FEATURES="X86_V3 X86_V4 AVX512_ICL AVX512_SPR" \
 	OPENBLAS_CORETYPE=Prescott MKL_ENABLE_INSTRUCTIONS=SSE4_2 OMP_NUM_THREADS=1
 
-.PHONY: book test lint clean setup notebooks chromium classroom lab
+.PHONY: book pdf test lint clean setup notebooks chromium classroom lab
 
 setup: $(STAMP)
 
@@ -54,6 +54,12 @@ chromium:
 
 book: $(STAMP)
 	$(BIN)/jupyter-book build . --all -W -n --keep-going
+
+# 책 전체의 PDF 한 권 (_build/pdf/adam-optimizer.pdf): 저장된 출력으로 한 페이지짜리 책을 빌드하고 Chromium 으로
+# 인쇄한다 (scripts/make_pdf.py). 사이트(_build/html)가 있으면 거기에도 넣어 첫 페이지의 PDF 링크가 가리키게 한다.
+pdf: $(STAMP) chromium
+	$(BIN)/python scripts/make_pdf.py
+	@if [ -d _build/html ]; then cp _build/pdf/adam-optimizer.pdf _build/html/adam-optimizer.pdf; fi
 
 # 테스트는 두 줄(lane)로 나누어 두 코어에서 함께 돈다. 어느 쪽이든 실패하면 make test 가 실패한다.
 #  - 앞줄: 책 빌드(-W -n), 브라우저 속 사이트, 노트북의 nbval (이 CPU).

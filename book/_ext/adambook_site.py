@@ -694,9 +694,19 @@ def _disable_thebe(app: Sphinx) -> None:
     app.registry.css_files[:] = [css for css in app.registry.css_files if css[0] != "sphinx-thebe.css"]
 
 
+def _share_html_visitors(app: Sphinx) -> None:
+    """sphinx-proof 같은 확장은 노드를 'html' 빌더에만 등록한다. 한 페이지짜리 빌드(singlehtml, PDF 의 원본)도
+    같은 HTML 을 쓰므로 그 방문자를 나눠 준다 (없으면 ``unknown node type: algorithm_node`` 로 멈춘다)."""
+    handlers = app.registry.translation_handlers
+    for node_name, visitors in handlers.get("html", {}).items():
+        handlers.setdefault(app.builder.name, {}).setdefault(node_name, visitors)
+
+
 def _builder_inited(app: Sphinx) -> None:
     if app.builder.format != "html":
         return
+    if app.builder.name != "html":
+        _share_html_visitors(app)
     _install_ui_korean(app)
     # MathJax 글꼴에 없는 글자(수식 속 한글)는 unknownFamily 로 그린다: 한글 웹폰트를 맨 앞에.
     cfg = app.config.mathjax3_config
