@@ -673,11 +673,11 @@ def _config_inited(app: Sphinx, config: Any) -> None:
     # ("Got invalid theme mode: . Resetting to auto."). 그 동작(auto)을 그대로 명시한다.
     if isinstance(config.html_context, dict) and not config.html_context.get("default_mode"):
         config.html_context["default_mode"] = "auto"
-    # 검색창은 하나: sphinx-book-theme 는 왼쪽 목차 위에 검색창을 두는데, pydata-sphinx-theme 의 머리줄에도 늘 보이는
-    # 검색창(navbar_persistent)이 하나 더 있어 데스크톱에서 둘이 보였다. 머리줄의 것을 뺀다 (휴대폰에서는 본문 머리의
-    # 검색 단추가 그대로 있다).
-    if isinstance(options, dict) and "navbar_persistent" not in options:
-        options["navbar_persistent"] = []
+    # 검색창은 하나: sphinx-book-theme 는 왼쪽 목차 위에도 검색창을 두는데, pydata-sphinx-theme 의 머리줄에 늘 보이는
+    # 검색창(navbar_persistent)이 있어 데스크톱에서 둘이 보였다. 목차 위의 것을 뺀다: 그것은 목차가 현재 장으로
+    # 스크롤되면 화면 밖으로 밀려나지만, 머리줄의 것은 늘 보인다 (휴대폰에서는 본문 머리의 검색 단추가 있다).
+    if not config.html_sidebars:
+        config.html_sidebars = {"**": ["navbar-logo.html", "icon-links.html", "sbt-sidebar-nav.html"]}
     if isinstance(options, dict) and (options.get("launch_buttons") or {}).get("thebe"):
         logger.warning("adambook_site: thebe 실행 버튼은 CDN 과 binder 가 필요해 이 책에서는 동작하지 않는다")
     _disable_thebe(app)
