@@ -97,3 +97,46 @@ def test_glossary_chapter_column_is_where_the_term_first_appears():
         if expected is None or expected not in chapter:
             wrong.append(f"{korean}: 표는 {chapter}, 처음 나오는 곳은 {first}")
     assert not wrong, "\n".join(wrong)
+
+
+# 조사는 앞말에 붙여 쓴다 (한글 맞춤법 제41항): 앞말이 한글이든 영어·코드·수식·숫자든 같다.
+# "Adam 은", "`Trainer` 는", "$x$ 는", "(5) 의" 처럼 라틴 문자, 숫자, 코드(`), 수식($), 닫는 괄호 뒤에 띄어 쓴
+# 조사를 찾는다. 코드 블록, 디스플레이 수식, 인용(> 로 시작하는 줄, 원문 그대로 옮긴 것)은 보지 않는다.
+# 굵은 글씨(**…**) 뒤는 보지 않는다: CommonMark 는 ')**' 바로 뒤에 글자가 오면 굵은 글씨를 닫지 않는다.
+PARTICLES = sorted(set((
+    "은 는 이 가 을 를 의 에 에서 에게 에는 에서는 에도 에서도 으로 로 으로는 로는 으로도 로도 으로서 로서 으로써 로써 "
+    "와 과 와는 과는 와도 과도 도 만 만큼 까지 부터 보다 보다는 처럼 마다 뿐 조차 이다 다 이고 이며 이면 이나 나 "
+    "이라는 라는 이란 란 이라 라 이라고 라고 이라서 이므로 이지만 지만 인 인데 일 이었다 였다 이어야 여야 이든 든"
+).split()), key=len, reverse=True)
+SPACED_PARTICLE = re.compile(
+    r"(?<=[A-Za-z0-9`$)\]}%′'’ε∞])[ \u00a0]+(" + "|".join(PARTICLES) + r")(?=[\s.,;:!?)\]…·—\"”’]|$)", re.M)
+
+
+def _strip_blocks(text):
+    """코드 블록(``` ~~~ :::), 디스플레이 수식, 인용 줄을 뺀 본문."""
+    text = re.sub(r"^(```|~~~|:::).*?^\1", "", text, flags=re.S | re.M)
+    text = re.sub(r"\$\$.*?\$\$", "", text, flags=re.S)
+    text = re.sub(r"\\begin\{.*?\\end\{[^}]*\}", "", text, flags=re.S)
+    return re.sub(r"^>.*$", "", text, flags=re.M)
+
+
+def spaced_particles(text):
+    """본문에서 앞말과 띄어 쓴 조사: (앞 20자 + 조사) 목록."""
+    text = _strip_blocks(text)
+    return [text[max(0, m.start() - 20):m.end()].replace("\n", " ") for m in SPACED_PARTICLE.finditer(text)]
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("Adam 은 두 가지 생각을 합친다.", 1), ("Adam은 두 가지 생각을 합친다.", 0),
+    ("`Trainer` 는 $\\beta_1$ 을 (5) 의 1 로 둔다.", 4), ("`Trainer`는 $\\beta_1$을 (5)의 1로 둔다.", 0),
+    ("Adam 이 있다. 이 값", 1), ("이 책은 Adam 과 SGD 를 비교한다", 2),
+    ("```python\nx = 1 # Adam 은\n```\n", 0), ("$$\na 는 b\n$$", 0), ("> 원문의 $\\gamma$ 에 해당.", 0),
+    ("모두 $t = 3$ 에서 같다.", 1), ("SGD 4 개와 Adam 1 개", 0),
+])
+def test_spaced_particle_detector(text, found):
+    assert len(spaced_particles(text)) == found, spaced_particles(text)
+
+
+def test_particles_attach_to_the_word_before_them():
+    hits = [f"{where}: …{hit}" for where, text in _prose() for hit in spaced_particles(text)]
+    assert not hits, f"조사를 앞말에 붙여 쓴다 ({len(hits)}곳):\n" + "\n".join(hits[:40])
