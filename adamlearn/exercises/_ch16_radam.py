@@ -1,5 +1,0 @@
-"""16장 (RAdam과 워밍업)의 연습문제 확인 함수."""
-
-from __future__ import annotations
-
-__all__: list[str] = []
