@@ -674,14 +674,12 @@ def check_correction_horizon(answer: Mapping[float, int], *, require: Sequence[f
 
 
 # --------------------------------------------------------------------------- 장마다 한 모듈
-# 13–16장 (Adam의 변형) 의 확인 함수는 장마다 모듈 하나에 있다. 위의 도구(_check_named, _check_steps ...)를 쓴다.
+# 13장부터의 확인 함수는 장마다 모듈 하나에 있다. 위의 도구(_check_named, _check_steps ...)를 쓴다.
 from ._ch13_amsgrad import *  # noqa: E402,F403
 from ._ch13_amsgrad import __all__ as _all_amsgrad  # noqa: E402
 from ._ch14_adamax import *  # noqa: E402,F403
 from ._ch14_adamax import __all__ as _all_adamax  # noqa: E402
-from ._ch15_nadam import *  # noqa: E402,F403
-from ._ch15_nadam import __all__ as _all_nadam  # noqa: E402
-from ._ch16_radam import *  # noqa: E402,F403
-from ._ch16_radam import __all__ as _all_radam  # noqa: E402
+from ._ch15_real_data import *  # noqa: E402,F403
+from ._ch15_real_data import __all__ as _all_real_data  # noqa: E402
 
-__all__ += [*_all_amsgrad, *_all_adamax, *_all_nadam, *_all_radam]
+__all__ += [*_all_amsgrad, *_all_adamax, *_all_real_data]
