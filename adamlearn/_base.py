@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import math
 import numbers
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from types import MappingProxyType
 
 import numpy as np
@@ -101,13 +101,75 @@ def plain(value):
     return value
 
 
+# --------------------------------------------------------------------------- parameter groups
+# 그룹 dict 에서 하이퍼파라미터가 아닌 키: 배열 목록과, torch 의 스케줄러가 그룹에 적어 두는 시작 학습률
+# (torch/optim/lr_scheduler.py, LRScheduler.__init__ 의 ``group.setdefault("initial_lr", ...)``).
+PARAMS_KEY = "params"
+GROUP_EXTRA_KEYS = ("initial_lr",)
+_NOT_HYPER = frozenset((PARAMS_KEY, *GROUP_EXTRA_KEYS))
+
+STATE_DICT_GROUPS_KEYS = ("optimizer", "framework", "param_groups", "state")
+
+
+class HyperView(MutableMapping):
+    """``opt.hyper``: 첫 파라미터 그룹 ``opt.param_groups[0]`` 의 하이퍼파라미터를 그대로 보여 주는 창.
+
+    dict 처럼 읽고 쓰며, 쓰면 그룹 dict 가 바로 바뀐다 (``opt.hyper["lr"] = 0.01`` 은
+    ``opt.param_groups[0]["lr"] = 0.01`` 과 같다). ``"params"`` 와 스케줄러의 ``"initial_lr"`` 는 보이지 않는다.
+    """
+
+    __slots__ = ("_opt",)
+
+    def __init__(self, opt):
+        self._opt = opt
+
+    def _group(self) -> dict:
+        return self._opt.param_groups[0]
+
+    def _key(self, key):
+        if key in _NOT_HYPER:
+            raise KeyError(f"{key!r} is not a hyperparameter; use opt.param_groups[0][{key!r}]")
+        return key
+
+    def __getitem__(self, key):
+        return self._group()[self._key(key)]
+
+    def __setitem__(self, key, value):
+        self._group()[self._key(key)] = value
+
+    def __delitem__(self, key):
+        del self._group()[self._key(key)]
+
+    def __iter__(self):
+        return (k for k in list(self._group()) if k not in _NOT_HYPER)
+
+    def __len__(self):
+        return sum(1 for _ in self)
+
+    def copy(self) -> dict:
+        return dict(self)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+
 # --------------------------------------------------------------------------- base class
 class Optimizer:
     """``Cls(params, **hyperparameters)``; ``step(grads)`` 가 params 배열을 제자리에서 바꾼다.
 
-    하이퍼파라미터는 ``opt.hyper`` (dict) 에 있다. 학습 도중 학습률을 바꾸려면
-    ``opt.hyper["lr"] = 0.01`` (Keras 형식은 ``opt.hyper["learning_rate"]``) 로 쓴다. torch 의
-    ``opt.param_groups[0]["lr"]`` 에 해당하며, 다음 ``step`` 이 값을 다시 검사한다.
+    하이퍼파라미터는 파라미터 그룹마다 ``opt.param_groups`` (dict 의 목록; 각 dict 에 ``"params"`` 와
+    하이퍼파라미터) 에 있다. ``opt.hyper`` 는 첫 그룹 ``opt.param_groups[0]`` 의 하이퍼파라미터를 보여 주는
+    살아 있는 창(dict 처럼 쓴다)이다. 학습 도중 학습률을 바꾸려면 ``opt.hyper["lr"] = 0.01``
+    (Keras 형식은 ``opt.hyper["learning_rate"]``) 이나 torch 처럼 ``opt.param_groups[0]["lr"] = 0.01`` 로 쓴다.
+    다음 ``step`` 이 값을 다시 검사한다.
+
+    PyTorch 형식(``_param_groups_api = True``)은 torch 처럼 ``params`` 에 그룹 dict 의 목록
+    ``[{"params": [w1, w2], "weight_decay": 0.01}, {"params": [b], "weight_decay": 0.0}]`` 을 받는다. 그룹에 없는
+    키는 생성자의 하이퍼파라미터로 채운다. ``add_param_group`` 으로 그룹을 더할 수 있고, ``step`` 의 그래디언트
+    목록에서 ``None`` 인 파라미터는 건너뛴다 (torch 의 ``p.grad is None``: 그 상태와 스텝 수는 그대로다).
+
+    ``opt.params`` 는 모든 그룹의 배열을 그룹 순서대로 이은 목록이고, ``opt.state[i]`` 와 ``grads[i]`` 는
+    ``opt.params[i]`` 의 것이다 (torch 의 ``state_dict`` 가 파라미터에 매기는 번호와 같은 순서).
 
     하위 클래스가 정하는 것:
 
@@ -120,6 +182,9 @@ class Optimizer:
     checks: Mapping[str, Callable[[str, object], None]] = {}
     framework: str = ""  # "torch" 또는 "keras": 같은 이름의 기준 구현이 있는 곳
     reference: str = ""  # 기준 클래스의 이름, 예: "Adam"
+    # torch 형식의 파라미터 그룹 API: 그룹 dict, add_param_group, None 그래디언트 건너뛰기, 처음 움직이는 파라미터의
+    # 상태를 그때의 하이퍼파라미터로 만들기 (torch 는 상태를 첫 그래디언트에서 만든다). Keras 에는 그룹이 없다.
+    _param_groups_api: bool = False
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -137,9 +202,11 @@ class Optimizer:
         merged = {**self.defaults, **hyper}
         self._validate_hyper(merged)
         merged = {k: plain(v) for k, v in merged.items()}
-        self.params = _check_params(params)
-        self.hyper = merged
-        self.state = [self._init(p, merged) for p in self.params]
+        self._group_defaults = merged  # 그룹 dict 에 없는 키의 값 (torch 의 ``optimizer.defaults``)
+        groups = self._new_groups(params)
+        self.param_groups: list[dict] = groups
+        self.params: list[np.ndarray] = [p for g in groups for p in g[PARAMS_KEY]]
+        self.state = [self._init(p, self._group_hyper(g)) for g in groups for p in g[PARAMS_KEY]]
 
     # -- hooks -------------------------------------------------------------
     @staticmethod
@@ -160,93 +227,257 @@ class Optimizer:
         return frozenset()
 
     # -- public API --------------------------------------------------------
+    @property
+    def hyper(self) -> HyperView:
+        """첫 파라미터 그룹의 하이퍼파라미터 (살아 있는 창: 쓰면 ``param_groups[0]`` 이 바뀐다)."""
+        return HyperView(self)
+
+    @hyper.setter
+    def hyper(self, value) -> None:
+        group = self.param_groups[0]
+        kept = {k: group[k] for k in group if k in _NOT_HYPER}
+        group.clear()
+        group.update(kept)
+        group.update(value)
+
     def step(self, grads, trace=None):
-        """그래디언트 목록으로 한 스텝 움직인다.
+        """그래디언트 목록으로 한 스텝 움직인다. ``grads[i]`` 는 ``opt.params[i]`` 의 그래디언트다.
+
+        PyTorch 형식에서는 ``grads[i]`` 가 ``None`` 이면 그 파라미터를 건너뛴다: 배열도 상태(스텝 수 포함)도
+        그대로다 (torch 가 ``p.grad is None`` 인 파라미터를 건너뛰는 것과 같다).
 
         잘못된 입력(그래디언트, 하이퍼파라미터, 읽기 전용이 된 파라미터)이나 결과가 유한하지 않은 스텝
         (g*g 의 오버플로, eps=0 에서 0/0)이면 아무 배열도 바꾸지 않고 예외를 낸다. 옵티마이저는 그대로 쓸 수 있다.
         """
-        self._validate_hyper(self.hyper)
+        hypers = self._validate_groups()
         _check_live_params(self.params, self.state)
-        self._check_state_fits_hyper()
-        grads = _check_grads(grads, self.params)
-        kwargs = self._core_kwargs({k: plain(v) for k, v in self.hyper.items()})
+        grads = _check_grads(grads, self.params, allow_none=self._param_groups_api)
+        owner = [j for j, g in enumerate(self.param_groups) for _ in g[PARAMS_KEY]]
+        states = self._states_for_step(hypers, owner, grads)
+        kwargs = [self._core_kwargs(h) for h in hypers]
         tapes = [{} if trace is not None else None for _ in self.params]
         with np.errstate(all="ignore"):  # 오버플로는 경고 대신 아래의 검사가 ValueError 로 알린다
             results = [
-                self._update(p, g, s, tape=tape, **kwargs)
-                for p, g, s, tape in zip(self.params, grads, self.state, tapes)
+                None if g is None else self._update(p, g, s, tape=tape, **kwargs[j])
+                for p, g, s, tape, j in zip(self.params, grads, states, tapes, owner)
             ]
-        for i, (g, (new_p, new_s)) in enumerate(zip(grads, results)):
-            bad = _nonfinite(i, new_p, new_s)
+        for i, (g, r) in enumerate(zip(grads, results)):
+            if r is None:
+                continue
+            bad = _nonfinite(i, *r)
             if bad:
-                raise self._nonfinite_error(i, g, bad, kwargs)
+                raise self._nonfinite_error(i, g, bad, kwargs[owner[i]], states[i])
         # 모든 계산과 검사가 끝난 뒤에만 적용한다: 실패하면 params 와 상태는 그대로다.
-        for i, (p, (new_p, new_s)) in enumerate(zip(self.params, results)):
-            p[...] = new_p
-            self.state[i] = new_s
+        for i, (p, r) in enumerate(zip(self.params, results)):
+            if r is not None:
+                p[...] = r[0]
+                self.state[i] = r[1]
         if trace is not None:
             trace.append(tapes)
 
+    def add_param_group(self, param_group) -> None:
+        """파라미터 그룹 하나를 더한다 (``torch.optim.Optimizer.add_param_group``).
+
+        ``param_group`` 은 ``{"params": [...], "lr": ...}`` 꼴의 dict 다. 없는 키는 생성자의 하이퍼파라미터로 채운다.
+        이미 있는 파라미터, 모르는 키, 잘못된 값이면 아무것도 바꾸지 않고 예외를 낸다.
+        """
+        if not self._param_groups_api:
+            raise TypeError(f"{type(self).__name__} ({self.framework} flavour) has no parameter groups")
+        group = self._new_group(param_group, f"param_groups[{len(self.param_groups)}]")
+        labels = [*_group_labels(self.param_groups), *_group_labels([group], start=len(self.param_groups))]
+        new_params = [*self.params, *group[PARAMS_KEY]]
+        _check_not_in_two_groups([*self.param_groups, group], labels)
+        _check_disjoint(new_params, labels)
+        new_states = [self._init(p, self._group_hyper(group)) for p in group[PARAMS_KEY]]
+        self.param_groups.append(group)
+        self.params.extend(group[PARAMS_KEY])
+        self.state.extend(new_states)
+
     @property
     def t(self) -> int:
-        """지금까지 밟은 스텝 수."""
-        return self.state[0].t if self.state else 0
+        """지금까지 밟은 스텝 수 (그래디언트가 빠진 파라미터가 있으면 가장 많이 움직인 파라미터의 스텝 수)."""
+        return max(s.t for s in self.state) if self.state else 0
 
     def state_dict(self) -> dict:
-        """하이퍼파라미터와 상태의 깊은 복사본. ``load_state_dict`` 로 되돌리면 이어서 학습할 수 있다."""
-        return {
-            "optimizer": type(self).__name__,
-            "framework": self.framework,
-            "hyper": {k: copy.deepcopy(plain(v)) for k, v in self.hyper.items()},
-            "state": [{k: copy.deepcopy(v) for k, v in s._asdict().items()} for s in self.state],
-        }
+        """하이퍼파라미터와 상태의 깊은 복사본. ``load_state_dict`` 로 되돌리면 이어서 학습할 수 있다.
+
+        그룹이 하나이고 그 그룹에 하이퍼파라미터만 있으면 예전과 같은 꼴
+        ``{"optimizer", "framework", "hyper", "state"}`` 이다. 그룹이 여럿이거나 스케줄러의 ``initial_lr`` 가
+        있으면 ``"hyper"`` 대신 torch 처럼 ``"param_groups"`` (그룹마다 하이퍼파라미터와 ``"params"``: 그 그룹에
+        속한 파라미터의 번호) 가 들어간다. ``"state"`` 는 두 꼴 모두 파라미터마다 dict 하나의 목록이다.
+        """
+        head = {"optimizer": type(self).__name__, "framework": self.framework}
+        states = [{k: copy.deepcopy(v) for k, v in s._asdict().items()} for s in self.state]
+        groups = self.param_groups
+        if len(groups) == 1 and not any(k in groups[0] for k in GROUP_EXTRA_KEYS):
+            return {**head, "hyper": {k: copy.deepcopy(plain(v)) for k, v in self.hyper.items()}, "state": states}
+        out, start = [], 0
+        for g in groups:
+            n = len(g[PARAMS_KEY])
+            out.append({PARAMS_KEY: list(range(start, start + n)),
+                        **{k: copy.deepcopy(plain(v)) for k, v in g.items() if k != PARAMS_KEY}})
+            start += n
+        return {**head, "param_groups": out, "state": states}
 
     def load_state_dict(self, state_dict) -> None:
         """``state_dict`` 가 만든 dict 를 읽어 들인다.
 
-        dict 전체(이름, 하이퍼파라미터, 파라미터마다의 필드와 배열의 모양, dtype, 유한성, 스텝 수)를 먼저 검사하고,
-        하나라도 틀리면 아무것도 바꾸지 않고 ValueError (타입이 틀리면 TypeError) 를 낸다. 배열은 복사해서 쓴다.
+        dict 전체(이름, 그룹마다의 하이퍼파라미터와 파라미터 번호, 파라미터마다의 필드와 배열의 모양, dtype,
+        유한성, 스텝 수)를 먼저 검사하고, 하나라도 틀리면 아무것도 바꾸지 않고 ValueError (타입이 틀리면
+        TypeError) 를 낸다. 배열은 복사해서 쓴다. torch 처럼 그룹 dict 는 파일의 것으로 바뀌고 배열만 그대로다.
         """
         try:
-            hyper, states = self._read_state_dict(state_dict)
+            groups, states = self._read_state_dict(state_dict)
         except (TypeError, ValueError) as err:
             raise type(err)(f"invalid state_dict: {err}") from None
-        self.hyper = hyper
+        self.param_groups[:] = [{PARAMS_KEY: old[PARAMS_KEY], **new} for old, new in zip(self.param_groups, groups)]
         self.state = states
 
     def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.hyper.items())
+        if len(self.param_groups) == 1:
+            args = ", ".join(f"{k}={v!r}" for k, v in self.hyper.items())
+        else:
+            args = "param_groups=[" + ", ".join(
+                "{" + ", ".join([f"'params': <{len(g[PARAMS_KEY])} arrays>",
+                                 *(f"{k!r}: {v!r}" for k, v in g.items() if k != PARAMS_KEY)]) + "}"
+                for g in self.param_groups) + "]"
         return f"{type(self).__module__}.{type(self).__name__}({args})"
 
     # -- internals ---------------------------------------------------------
-    def _validate_hyper(self, hyper) -> None:
+    def _validate_hyper(self, hyper, what="hyper") -> None:
         if not isinstance(hyper, Mapping):
-            raise TypeError(f"hyper is {type(hyper).__name__}, expected a dict")
-        _expect_keys("hyper", hyper, self.defaults)
+            raise TypeError(f"{what} is {type(hyper).__name__}, expected a dict")
+        _expect_keys(what, hyper, self.defaults)
         for name, check in self.checks.items():
             check(name, hyper[name])
         self._extra_checks(hyper)
 
-    def _check_state_fits_hyper(self) -> None:
-        """학습 도중 ``opt.hyper`` 로 켠 옵션(amsgrad, centered, 모멘텀)이 아직 없는 상태 버퍼를 요구하면 알린다."""
-        # 어느 필드가 배열이어야 하는지는 하이퍼파라미터만 정한다 (파라미터의 모양·dtype 과 무관): 0차원으로 한 번만 본다.
-        template = self._init(np.zeros(()), self.hyper)
-        lazy = self._lazy_fields(self.hyper)
-        needed = [name for name, like in zip(template._fields, template) if like is not None and name not in lazy]
-        for i, s in enumerate(self.state):
-            missing = [name for name in needed if getattr(s, name) is None]
-            if missing:
-                raise ValueError(
-                    f"invalid hyper: the current hyperparameters need state[{i}][{missing[0]!r}], which does not exist "
-                    "because the optimizer was built without that option (it was switched on via opt.hyper after "
-                    "construction). Build a new optimizer with the option instead. Nothing was changed")
+    @staticmethod
+    def _group_hyper(group) -> dict:
+        return {k: plain(v) for k, v in group.items() if k not in _NOT_HYPER}
 
-    def _nonfinite_error(self, i, grad, bad, kwargs) -> ValueError:
+    def _new_groups(self, params) -> list[dict]:
+        """생성자의 ``params``: 배열의 목록 (그룹 하나) 이나 그룹 dict 의 목록."""
+        if isinstance(params, np.ndarray):
+            raise TypeError("params must be a list of numpy arrays, not a single array; wrap it: [x]")
+        if isinstance(params, Mapping):
+            raise TypeError("params is a dict; pass a list of parameter groups: [{'params': [...], ...}]")
+        params = list(params)
+        if not params:
+            raise ValueError("params is an empty list")
+        if not any(isinstance(p, Mapping) for p in params):
+            group = {PARAMS_KEY: _check_params(params), **self._group_defaults}
+            return [group]
+        if not self._param_groups_api:
+            raise TypeError(f"{type(self).__name__} ({self.framework} flavour) takes a list of arrays; "
+                            "parameter groups (dicts) are a torch-flavour feature")
+        for i, p in enumerate(params):
+            if not isinstance(p, Mapping):
+                raise TypeError(f"params[{i}] is {type(p).__name__}, but params[0] is a dict: pass either a list "
+                                "of arrays or a list of parameter groups, not both")
+        groups = [self._new_group(g, f"param_groups[{j}]") for j, g in enumerate(params)]
+        labels = _group_labels(groups)
+        _check_not_in_two_groups(groups, labels)
+        _check_disjoint([p for g in groups for p in g[PARAMS_KEY]], labels)
+        return groups
+
+    def _new_group(self, spec, where) -> dict:
+        """그룹 dict 하나를 검사해 새 dict 로: 없는 키는 생성자의 하이퍼파라미터로 채운다 (torch 의 add_param_group)."""
+        if not isinstance(spec, Mapping):
+            raise TypeError(f"{where} is {type(spec).__name__}, expected a dict with a 'params' key")
+        if PARAMS_KEY not in spec:
+            raise ValueError(f"{where} has no 'params' key; keys: {sorted(map(str, spec))}")
+        unknown = sorted(repr(k) for k in spec if k not in self.defaults and k not in _NOT_HYPER)
+        if unknown:
+            raise ValueError(f"{where} has unexpected key(s) [{', '.join(unknown)}]; accepted: "
+                             f"{[PARAMS_KEY, *self.defaults, *GROUP_EXTRA_KEYS]}")
+        arrays = spec[PARAMS_KEY]
+        if isinstance(arrays, np.ndarray):
+            arrays = [arrays]
+        elif isinstance(arrays, (set, frozenset, Mapping)):
+            raise TypeError(f"{where}['params'] is a {type(arrays).__name__}; use a list (the order of a set "
+                            "changes between runs)")
+        arrays = list(arrays)
+        if not arrays:
+            raise ValueError(f"{where}['params'] is an empty list")
+        arrays = _check_params(arrays, f"{where}['params']")
+        hyper = {**self._group_defaults, **{k: v for k, v in spec.items() if k not in _NOT_HYPER}}
+        try:
+            self._validate_hyper(hyper)
+        except (TypeError, ValueError) as err:
+            raise type(err)(f"{where}: {err}") from None
+        extras = {k: plain(spec[k]) for k in GROUP_EXTRA_KEYS if k in spec}
+        for k, v in extras.items():
+            _check_extra(f"{where}[{k!r}]", v)
+        return {PARAMS_KEY: arrays, **{k: plain(v) for k, v in hyper.items()}, **extras}
+
+    def _validate_groups(self) -> list[dict]:
+        """``step`` 직전: 그룹의 구조(배열 목록이 생성 때와 같은가)와 그룹마다의 하이퍼파라미터를 검사한다.
+
+        그룹이 하나면 오류 메시지는 예전과 같고, 여럿이면 앞에 ``param_groups[j]: `` 가 붙는다.
+        검사한 하이퍼파라미터(파이썬 수로 바꾼 것)를 그룹마다 돌려준다.
+        """
+        groups = self.param_groups
+        if not isinstance(groups, list) or not groups:
+            raise TypeError(f"opt.param_groups is {groups!r}, expected the non-empty list of group dicts")
+        flat = []
+        for j, g in enumerate(groups):
+            if not isinstance(g, MutableMapping) or PARAMS_KEY not in g:
+                raise TypeError(f"param_groups[{j}] is {type(g).__name__} without 'params', expected a group dict")
+            flat.extend(g[PARAMS_KEY])
+        if len(flat) != len(self.params) or any(a is not b for a, b in zip(flat, self.params)):
+            raise ValueError("the arrays in opt.param_groups differ from the ones the optimizer was built with; "
+                             "add new arrays with add_param_group. Nothing was changed")
+        hypers = []
+        for j, g in enumerate(groups):
+            what = "hyper" if len(groups) == 1 else f"param_groups[{j}]"
+            view = {k: g[k] for k in g if k not in _NOT_HYPER}
+            try:
+                self._validate_hyper(view, what)
+                for k in GROUP_EXTRA_KEYS:
+                    if k in g:
+                        _check_extra(f"{k}", g[k])
+            except (TypeError, ValueError) as err:
+                if len(groups) == 1:
+                    raise
+                raise type(err)(f"param_groups[{j}]: {err}") from None
+            hypers.append({k: plain(v) for k, v in view.items()})
+        return hypers
+
+    def _states_for_step(self, hypers, owner, grads) -> list:
+        """스텝에 들어갈 상태. 학습 도중 켠 옵션(amsgrad, centered, 모멘텀)이 없는 버퍼를 요구하면 알린다.
+
+        아직 한 번도 움직이지 않은 파라미터(t = 0)는 torch 처럼 지금의 하이퍼파라미터로 상태를 새로 만든다
+        (torch 는 상태를 첫 그래디언트에서 만든다). 아무것도 쓰지 않는다: 새 상태는 스텝이 성공할 때만 들어간다.
+        """
+        states = list(self.state)
+        needed_by_group = []
+        for h in hypers:
+            # 어느 필드가 배열이어야 하는지는 하이퍼파라미터만 정한다 (파라미터의 모양·dtype 과 무관): 0차원으로 본다.
+            template = self._init(np.zeros(()), h)
+            lazy = self._lazy_fields(h)
+            needed_by_group.append([name for name, like in zip(template._fields, template)
+                                    if like is not None and name not in lazy])
+        for i, (s, g) in enumerate(zip(self.state, grads)):
+            if g is None:
+                continue
+            missing = [name for name in needed_by_group[owner[i]] if getattr(s, name) is None]
+            if not missing:
+                continue
+            if self._param_groups_api and s.t == 0:
+                states[i] = self._init(self.params[i], hypers[owner[i]])
+                continue
+            raise ValueError(
+                f"invalid hyper: the current hyperparameters need state[{i}][{missing[0]!r}], which does not exist "
+                "because the optimizer was built without that option (it was switched on via opt.hyper after "
+                "construction). Build a new optimizer with the option instead. Nothing was changed")
+        return states
+
+    def _nonfinite_error(self, i, grad, bad, kwargs, state) -> ValueError:
         """유한하지 않은 결과의 원인을 찾는다. 실패했을 때만 불리므로 스텝을 한 번 더 계산해도 된다."""
         tape = {}
         with np.errstate(all="ignore"):
-            new_p, _ = self._update(self.params[i], grad, self.state[i], tape=tape, **kwargs)
+            new_p, _ = self._update(self.params[i], grad, state, tape=tape, **kwargs)
             g = tape.get("g", grad)  # weight_decay, maximize 를 적용한 그래디언트
             squared_overflow = bool(np.isinf(g * g).any())
         dtype, eps = grad.dtype, kwargs.get("eps")
@@ -265,10 +496,11 @@ class Optimizer:
                           "Nothing was changed")
 
     def _read_state_dict(self, sd):
-        """``load_state_dict`` 의 검사: 검사한 (hyper, 상태 목록) 을 돌려준다. 아직 아무것도 바꾸지 않는다."""
+        """``load_state_dict`` 의 검사: 검사한 (그룹 dict 목록 (params 없이), 상태 목록) 을 돌려준다. 아무것도 안 바꾼다."""
         if not isinstance(sd, Mapping):
             raise TypeError(f"got {type(sd).__name__}, expected a dict made by state_dict()")
-        _expect_keys("the dict", sd, STATE_DICT_KEYS)
+        form = STATE_DICT_GROUPS_KEYS if "param_groups" in sd and "hyper" not in sd else STATE_DICT_KEYS
+        _expect_keys("the dict", sd, form)
         mine, theirs = (type(self).__name__, self.framework), (sd["optimizer"], sd["framework"])
         if theirs != mine:
             raise ValueError(
@@ -277,21 +509,62 @@ class Optimizer:
                 + ("; the torch and keras flavours name their hyperparameters and state differently"
                    if theirs[1] != mine[1] else "")
             )
-        if not isinstance(sd["hyper"], Mapping):
-            raise TypeError(f"hyper is {type(sd['hyper']).__name__}, expected a dict")
-        hyper = {k: plain(v) for k, v in sd["hyper"].items()}
-        self._validate_hyper(hyper)
+        if form is STATE_DICT_KEYS:
+            if len(self.param_groups) != 1:
+                raise ValueError(f"the dict has one set of hyperparameters ('hyper'), but the optimizer has "
+                                 f"{len(self.param_groups)} parameter groups")
+            if not isinstance(sd["hyper"], Mapping):
+                raise TypeError(f"hyper is {type(sd['hyper']).__name__}, expected a dict")
+            hyper = {k: plain(v) for k, v in sd["hyper"].items()}
+            self._validate_hyper(hyper)
+            groups = [hyper]
+        else:
+            groups = self._read_groups(sd["param_groups"])
         states = sd["state"]
         if not isinstance(states, Sequence) or isinstance(states, str):
             raise TypeError(f"state is {type(states).__name__}, expected a list with one dict per parameter")
         if len(states) != len(self.params):
             raise ValueError(f"{len(states)} parameter states for {len(self.params)} params")
-        new_states = [self._read_param_state(i, p, s, hyper) for i, (p, s) in enumerate(zip(self.params, states))]
-        for i, s in enumerate(new_states):
-            if s.t != new_states[0].t:
-                raise ValueError(f"state[{i}]['t']={s.t} differs from state[0]['t']={new_states[0].t}; "
-                                 "adamlearn steps all parameters together")
-        return hyper, new_states
+        owner = [j for j, g in enumerate(self.param_groups) for _ in g[PARAMS_KEY]]
+        hypers = [{k: v for k, v in g.items() if k not in _NOT_HYPER} for g in groups]
+        new_states = [self._read_param_state(i, p, s, hypers[owner[i]])
+                      for i, (p, s) in enumerate(zip(self.params, states))]
+        if not self._param_groups_api:  # torch 형식은 파라미터마다 스텝 수를 센다 (그래디언트가 빠진 파라미터)
+            for i, s in enumerate(new_states):
+                if s.t != new_states[0].t:
+                    raise ValueError(f"state[{i}]['t']={s.t} differs from state[0]['t']={new_states[0].t}; "
+                                     f"{self.framework}-flavoured optimizers step all parameters together")
+        return groups, new_states
+
+    def _read_groups(self, entries) -> list[dict]:
+        """``"param_groups"`` 꼴: 그룹 수, 그룹마다의 파라미터 번호와 하이퍼파라미터를 검사한다."""
+        if not isinstance(entries, Sequence) or isinstance(entries, str):
+            raise TypeError(f"param_groups is {type(entries).__name__}, expected a list with one dict per group")
+        if len(entries) != len(self.param_groups):
+            raise ValueError(f"{len(entries)} parameter groups for the optimizer's {len(self.param_groups)}")
+        out, start = [], 0
+        for j, (entry, mine) in enumerate(zip(entries, self.param_groups)):
+            where = f"param_groups[{j}]"
+            if not isinstance(entry, Mapping):
+                raise TypeError(f"{where} is {type(entry).__name__}, expected a dict")
+            expected = list(range(start, start + len(mine[PARAMS_KEY])))
+            start += len(expected)
+            got = entry.get(PARAMS_KEY)
+            if (not isinstance(got, Sequence) or isinstance(got, str) or len(got) != len(expected)
+                    or any(isinstance(k, (bool, np.bool_)) or not isinstance(k, numbers.Integral) or k != e
+                           for k, e in zip(got, expected))):
+                raise ValueError(f"{where}['params']={got!r}, expected {expected} (the parameters of the "
+                                 f"optimizer's group {j})")
+            hyper = {k: plain(v) for k, v in entry.items() if k not in _NOT_HYPER}
+            try:
+                self._validate_hyper(hyper, where)
+                extras = {k: plain(entry[k]) for k in GROUP_EXTRA_KEYS if k in entry}
+                for k, v in extras.items():
+                    _check_extra(k, v)
+            except (TypeError, ValueError) as err:
+                raise type(err)(f"{where}: {err}" if not str(err).startswith(where) else str(err)) from None
+            out.append({**hyper, **extras})
+        return out
 
     def _read_param_state(self, i, param, s, hyper):
         """파라미터 하나의 상태. 필드마다 기대하는 꼴은 ``_init(param, hyper)`` 가 만드는 상태의 꼴이다."""
@@ -316,6 +589,32 @@ class Optimizer:
             else:
                 fields[name] = _momentum_product(where, value)
         return type(template)(**fields)
+
+
+def _check_extra(where, value) -> None:
+    """그룹의 ``initial_lr`` (스케줄러가 적는 시작 학습률): 0 이상의 유한한 수."""
+    nonnegative(where, value)
+
+
+def _group_labels(groups, start=0) -> list[str]:
+    """배열마다 오류 메시지에 쓸 이름: 그룹이 하나면 ``params[i]``, 여럿이면 ``param_groups[j]['params'][k]``."""
+    if len(groups) == 1 and start == 0:
+        return [f"params[{i}]" for i in range(len(groups[0][PARAMS_KEY]))]
+    return [f"param_groups[{j}]['params'][{k}]" for j, g in enumerate(groups, start) for k in range(len(g[PARAMS_KEY]))]
+
+
+def _check_not_in_two_groups(groups, labels) -> None:
+    """같은 배열이 두 그룹에 있으면 (torch: "some parameters appear in more than one parameter group") 거절한다."""
+    seen = {}
+    n = 0
+    for j, g in enumerate(groups):
+        for p in g[PARAMS_KEY]:
+            first = seen.get(id(p))
+            if first is not None and first[0] != j:
+                raise ValueError(f"{labels[n]} is the same array as {labels[first[1]]}: a parameter can be in one "
+                                 "parameter group only")
+            seen.setdefault(id(p), (j, n))
+            n += 1
 
 
 def _public_name(optimizer, framework) -> str:
@@ -369,26 +668,29 @@ def _writable(i, p) -> None:
         raise ValueError(f"params[{i}] is read-only; the update is written into it in place")
 
 
-def _check_params(params) -> list[np.ndarray]:
+def _check_params(params, where="params") -> list[np.ndarray]:
+    """배열 목록 하나를 검사한다. ``where`` 는 오류 메시지 속 목록의 이름 (그룹이면 ``param_groups[j]['params']``)."""
     if isinstance(params, np.ndarray):
         raise TypeError("params must be a list of numpy arrays, not a single array; wrap it: [x]")
     params = list(params)
     if not params:
-        raise ValueError("params is an empty list")
+        raise ValueError(f"{where} is an empty list")
     for i, p in enumerate(params):
         if not isinstance(p, np.ndarray):
-            raise TypeError(f"params[{i}] is {type(p).__name__}, expected a numpy float array")
+            raise TypeError(f"{where}[{i}] is {type(p).__name__}, expected a numpy float array")
         if p.dtype not in FLOAT_DTYPES:
             raise TypeError(
-                f"params[{i}] has dtype {p.dtype}; expected float32 or float64 "
+                f"{where}[{i}] has dtype {p.dtype}; expected float32 or float64 "
                 "(the update is written into the array in place)"
             )
-        _writable(i, p)
-    _check_disjoint(params)
+        if not p.flags.writeable:
+            raise ValueError(f"{where}[{i}] is read-only; the update is written into it in place")
+    if where == "params":
+        _check_disjoint(params)
     return params
 
 
-def _check_disjoint(params) -> None:
+def _check_disjoint(params, labels=None) -> None:
     """두 파라미터가 메모리를 나누면 (같은 배열 두 번, 겹치는 뷰) 나중 업데이트가 앞의 것을 덮어쓴다.
 
     주소 범위(byte_bounds)로 정렬해 범위가 겹치는 쌍만 ``np.shares_memory`` 로 정확히 가린다: 서로 다른
@@ -406,7 +708,8 @@ def _check_disjoint(params) -> None:
             except np.exceptions.TooHardError:
                 shared, how = True, f"may share memory (np.shares_memory gave up at max_work={OVERLAP_MAX_WORK})"
             if shared:
-                raise ValueError(f"params[{a}] and params[{b}] {how}: one update would overwrite the other; "
+                la, lb = (labels[a], labels[b]) if labels else (f"params[{a}]", f"params[{b}]")
+                raise ValueError(f"{la} and {lb} {how}: one update would overwrite the other; "
                                  "pass separate arrays (e.g. a .copy()) or non-overlapping views")
 
 
@@ -420,7 +723,8 @@ def _check_live_params(params, states) -> None:
                                  f"has shape {v.shape} dtype {v.dtype}; was the array reshaped after construction?")
 
 
-def _check_grads(grads, params) -> list[np.ndarray]:
+def _check_grads(grads, params, allow_none=False) -> list[np.ndarray | None]:
+    """그래디언트 목록을 검사한다. ``allow_none`` 이면 ``None`` 은 그 파라미터를 건너뛰라는 뜻으로 남겨 둔다."""
     if isinstance(grads, np.ndarray):
         raise TypeError("grads must be a list of arrays (one per parameter), not a single array")
     grads = list(grads)
@@ -428,6 +732,12 @@ def _check_grads(grads, params) -> list[np.ndarray]:
         raise ValueError(f"invalid grads: got {len(grads)} gradients for {len(params)} params")
     out = []
     for i, (g, p) in enumerate(zip(grads, params)):
+        if g is None:
+            if not allow_none:
+                raise TypeError(f"invalid grads[{i}]: None; this optimizer steps every parameter, "
+                                "pass an array of zeros if that is what you mean")
+            out.append(None)
+            continue
         g = np.asarray(g)
         if g.shape != p.shape:
             raise ValueError(f"invalid grads[{i}]: shape {g.shape} does not match params[{i}] shape {p.shape}")

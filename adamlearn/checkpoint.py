@@ -14,6 +14,10 @@
 하이퍼파라미터, 스텝 수, NAdam 의 모멘텀 곱, None 인 필드)는 JSON 으로 0차원 문자열 배열 ``adamlearn`` 에 들어간다.
 파이썬 float 는 JSON 에서 비트 단위로 되살아나므로, 불러와 이어 돌린 학습은 멈추지 않은 학습과 비트 단위로 같다.
 파라미터 자체는 저장하지 않는다 (torch 의 ``optimizer.state_dict()`` 처럼 모델과 따로 저장한다).
+
+판: 그룹이 하나인 옵티마이저의 파일은 예전(판 1)과 똑같이 ``"hyper"`` 를 쓴다. 그룹이 여럿이거나 스케줄러의
+``initial_lr`` 가 있으면 ``"hyper"`` 대신 ``"param_groups"`` 를 쓰고 판 2 로 적는다 (판 1 만 읽는 예전
+adamlearn 은 그 파일을 판 번호로 거절한다). 읽을 때는 판 1 과 판 2 를 모두 받는다.
 """
 
 from __future__ import annotations
@@ -26,7 +30,8 @@ import numpy as np
 __all__ = ["load_state", "save_state"]
 
 FORMAT = "adamlearn optimizer state"
-VERSION = 1
+VERSION = 2  # 이 모듈이 읽는 가장 높은 판
+VERSIONS = (1, 2)  # 판 1: "hyper" 만. 판 2: "hyper" 나 "param_groups"
 META = "adamlearn"  # JSON 이 든 항목의 이름
 
 
@@ -35,7 +40,7 @@ def save_state(opt, path) -> None:
 
     ``np.load(path, allow_pickle=False)`` 로 열린다. ``path`` 는 경로나 쓰기용 바이너리 파일 객체다.
     """
-    opt._validate_hyper(opt.hyper)  # 학습 도중 opt.hyper 에 넣은 잘못된 값은 파일에 쓰기 전에 거절한다
+    opt._validate_groups()  # 학습 도중 opt.hyper, param_groups 에 넣은 잘못된 값은 파일에 쓰기 전에 거절한다
     sd = opt.state_dict()
     arrays, entries = {}, []
     for i, fields in enumerate(sd["state"]):
@@ -46,7 +51,8 @@ def save_state(opt, path) -> None:
             else:  # 스텝 수 (int), 모멘텀 곱 (float), 아직 없는 버퍼 (None -> null)
                 entry[name] = value
         entries.append(entry)
-    meta = {"format": FORMAT, "version": VERSION, **sd, "state": entries}
+    version = 1 if "hyper" in sd else 2  # 판 1 로 쓸 수 있는 파일은 판 1 로: 예전 adamlearn 도 읽는다
+    meta = {"format": FORMAT, "version": version, **sd, "state": entries}
     text = np.array(json.dumps(meta, allow_nan=False))
     if isinstance(path, (str, os.PathLike)):
         with open(path, "wb") as f:
@@ -82,8 +88,11 @@ def _read(path) -> dict:
         meta = json.loads(str(text[()])) if text.dtype.kind == "U" and text.shape == () else None
         if not isinstance(meta, dict) or meta.get("format") != FORMAT:
             raise ValueError(f"not an adamlearn state file ({META!r} does not describe one)")
-        if meta.get("version") != VERSION:
-            raise ValueError(f"unsupported adamlearn state file version {meta.get('version')!r}; expected {VERSION}")
+        version = meta.get("version")
+        if isinstance(version, bool) or version not in VERSIONS:
+            raise ValueError(f"unsupported adamlearn state file version {version!r}; expected 1 or 2")
+        if version == 1 and "param_groups" in meta:
+            raise ValueError("malformed adamlearn state file: version 1 has no 'param_groups'")
         entries = meta.get("state")
         if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
             raise ValueError("malformed adamlearn state file: 'state' must be a list of dicts")
@@ -97,5 +106,12 @@ def _read(path) -> dict:
             entries[int(i)][name] = npz[key]
     sd = {k: v for k, v in meta.items() if k not in ("format", "version")}
     if isinstance(sd.get("hyper"), dict):  # JSON 은 튜플을 리스트로 쓴다 (betas)
-        sd["hyper"] = {k: tuple(v) if isinstance(v, list) else v for k, v in sd["hyper"].items()}
+        sd["hyper"] = _tuples(sd["hyper"])
+    if isinstance(sd.get("param_groups"), list):
+        sd["param_groups"] = [_tuples(g, keep="params") if isinstance(g, dict) else g for g in sd["param_groups"]]
     return sd
+
+
+def _tuples(hyper, keep=None) -> dict:
+    """JSON 의 리스트를 튜플로 되돌린다 (``betas``). ``keep`` 키(그룹의 파라미터 번호)는 리스트로 둔다."""
+    return {k: tuple(v) if isinstance(v, list) and k != keep else v for k, v in hyper.items()}

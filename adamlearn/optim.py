@@ -19,7 +19,11 @@ _COMMON_CHECKS = {"lr": nonnegative, "weight_decay": nonnegative, "maximize": bo
 
 
 class _TorchOptimizer(Optimizer):
+    """PyTorch 형식의 공통 부모: 파라미터 그룹 (``[{"params": [...], "lr": ...}, ...]``), ``add_param_group``,
+    ``step`` 의 ``None`` 그래디언트 건너뛰기가 torch 와 같다 (:class:`adamlearn._base.Optimizer` 참고)."""
+
     framework = "torch"
+    _param_groups_api = True
 
 
 class SGD(_TorchOptimizer):
@@ -95,7 +99,10 @@ class Adagrad(_TorchOptimizer):
     _update = staticmethod(F.adagrad)
 
     def _init(self, param, h):
-        return F.adagrad_init(param, h["initial_accumulator_value"])
+        # torch 의 Adagrad 는 그룹의 값이 아니라 생성자의 initial_accumulator_value 로 모든 그룹의 상태를 채운다
+        # (torch/optim/adagrad.py: __init__ 과 _init_group 의 self.defaults["initial_accumulator_value"]).
+        # 그룹 dict 의 같은 키는 torch 에서처럼 받아 두기만 한다.
+        return F.adagrad_init(param, getattr(self, "_group_defaults", h)["initial_accumulator_value"])
 
     def _core_kwargs(self, h):
         return dict(lr=h["lr"], lr_decay=h["lr_decay"], eps=h["eps"], weight_decay=h["weight_decay"],
