@@ -1,6 +1,6 @@
 """adamlearn: 「Adam 옵티마이저」 책이 가르치는 numpy 참조 구현.
 
-- ``adamlearn.SGD, Adagrad, RMSprop, Adam, AdamW, NAdam, RAdam, Adamax``: ``torch.optim`` 형식
+- ``adamlearn.SGD, Adagrad, RMSprop, Adam, AdamW, NAdam, RAdam, Adamax, Adafactor, Muon``: ``torch.optim`` 형식
 - ``adamlearn.keras.SGD, Adagrad, RMSprop, Adam, AdamW, Nadam, Adamax``: ``keras.optimizers`` 형식
 - ``adamlearn.functional``: 알고리즘마다 순수 함수 하나 (책의 식과 한 줄씩 대응)
 - ``adamlearn.Trace``, ``adamlearn.run`` 과 목적 함수들, ``adamlearn.cross_check``
@@ -12,6 +12,8 @@ numpy 만 가져온다. torch 와 keras 는 :func:`cross_check` 를 부를 때 �
 """
 
 from . import functional, keras, lr_scheduler
+from ._adafactor import Adafactor
+from ._muon import Muon
 from .checkpoint import load_state, save_state
 from .clip import clip_grad_norm_
 from .crosscheck import CrossCheck, cross_check, gradient_sequence
@@ -23,12 +25,14 @@ __version__ = "0.1.0"
 
 __all__ = [
     "SGD",
+    "Adafactor",
     "Adagrad",
     "Adam",
     "AdamW",
     "Adamax",
     "Beale",
     "CrossCheck",
+    "Muon",
     "NAdam",
     "Quadratic",
     "RAdam",

@@ -1,6 +1,7 @@
 """알고리즘마다 순수 함수 하나: ``(param, grad, state, 하이퍼파라미터) -> (new_param, new_state)``.
 
-이 모듈이 ``adamlearn`` 의 유일한 알고리즘 구현이다. PyTorch 형식 클래스(:mod:`adamlearn.optim`)와
+``adamlearn`` 의 알고리즘은 이 모듈에만 있다 (Adam 이후의 알고리즘은 하나씩 ``_adafactor``, ``_lion`` 같은
+모듈에 있고 이 모듈이 다시 내보낸다). PyTorch 형식 클래스(:mod:`adamlearn.optim`)와
 Keras 형식 클래스(:mod:`adamlearn.keras`)는 상태를 들고 있는 얇은 껍데기이며, 두 프레임워크가 실제로
 다르게 계산하는 곳(엡실론의 위치, 모멘텀 버퍼 안의 학습률, Nadam 의 모멘텀 스케줄)은 이 함수들의
 키워드 옵션으로 표현한다. 같은 알고리즘을 두 번 쓰지 않는다.
@@ -364,3 +365,36 @@ def radam(param, grad, state, *, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weig
     update = lr_eff * m_hat
     _record(tape, g=grad, m=m, s=s, m_hat=m_hat, rho_t=rho_t, update=update, lr_eff=lr_eff)
     return param - update, RAdamState(t, m, s)
+
+
+# --------------------------------------------------------------------------- Adam 이후
+# Adafactor, Lion, LAMB, Muon, Schedule-Free AdamW: 알고리즘마다 모듈 하나(상태, 순수 함수, 두 형식의 껍데기)에
+# 있고, 순수 함수와 상태는 여기서도 내보낸다. 모듈 끝에서 가져오는 까닭: 그 모듈들이 이 모듈의 ema, bias_correction,
+# apply_weight_decay, adam 을 쓴다.
+from ._adafactor import AdafactorState, adafactor, adafactor_init  # noqa: E402
+from ._lamb import LambState, lamb, lamb_init  # noqa: E402
+from ._lion import LionState, lion, lion_init  # noqa: E402
+from ._muon import MuonState, adjust_lr, muon, muon_init, newton_schulz, round_bfloat16  # noqa: E402
+from ._schedulefree import ScheduleFreeState, schedulefree_adamw, schedulefree_adamw_init, schedulefree_x  # noqa: E402
+
+__all__ += [
+    "AdafactorState",
+    "LambState",
+    "LionState",
+    "MuonState",
+    "ScheduleFreeState",
+    "adafactor",
+    "adafactor_init",
+    "adjust_lr",
+    "lamb",
+    "lamb_init",
+    "lion",
+    "lion_init",
+    "muon",
+    "muon_init",
+    "newton_schulz",
+    "round_bfloat16",
+    "schedulefree_adamw",
+    "schedulefree_adamw_init",
+    "schedulefree_x",
+]
