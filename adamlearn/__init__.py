@@ -1,7 +1,8 @@
 """adamlearn: 「Adam 옵티마이저」 책이 가르치는 numpy 참조 구현.
 
 - ``adamlearn.SGD, Adagrad, RMSprop, Adam, AdamW, NAdam, RAdam, Adamax, Adafactor, Muon``: ``torch.optim`` 형식
-- ``adamlearn.keras.SGD, Adagrad, RMSprop, Adam, AdamW, Nadam, Adamax``: ``keras.optimizers`` 형식
+- ``adamlearn.keras.SGD, Adagrad, RMSprop, Adam, AdamW, Nadam, Adamax, Adafactor, Lamb, Lion, Muon,
+  ScheduleFreeAdamW``: ``keras.optimizers`` 형식 (``adamlearn.keras.schedules``: 학습률 스케줄)
 - ``adamlearn.functional``: 알고리즘마다 순수 함수 하나 (책의 식과 한 줄씩 대응)
 - ``adamlearn.Trace``, ``adamlearn.run`` 과 목적 함수들, ``adamlearn.cross_check``
 - ``adamlearn.save_state(opt, path)``, ``adamlearn.load_state(opt, path)``: 옵티마이저 상태를 pickle 없는 .npz 하나로

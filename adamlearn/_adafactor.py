@@ -400,3 +400,8 @@ class KerasAdafactor(_KerasOptimizer, _FactoredState):
         return dict(lr=h["learning_rate"], beta2_decay=h["beta_2_decay"], eps1=h["epsilon_1"], eps2=h["epsilon_2"],
                     d=h["clip_threshold"], weight_decay=h["weight_decay"] or 0.0, eps1_mode="add",
                     rms_after_decay=True, float32_reductions=True)
+
+# adamlearn.keras.Adafactor 로 내보낸다: state_dict 와 오류 메시지가 Keras 의 이름을 쓰게 한다.
+KerasAdafactor.__name__ = KerasAdafactor.__qualname__ = "Adafactor"
+KerasAdafactor.__module__ = "adamlearn.keras"  # repr 과 pickle 이 공개된 이름을 쓰게: adamlearn.keras.Adafactor
+Adafactor.__module__ = "adamlearn"  # adamlearn.Adafactor

@@ -100,3 +100,5 @@ class Lion(_KerasOptimizer):
 
     def _core_kwargs(self, h):
         return dict(lr=h["learning_rate"], beta1=h["beta_1"], beta2=h["beta_2"], weight_decay=h["weight_decay"] or 0.0)
+
+Lion.__module__ = "adamlearn.keras"  # repr 과 pickle 이 공개된 이름을 쓰게: adamlearn.keras.Lion

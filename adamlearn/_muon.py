@@ -420,3 +420,5 @@ class KerasMuon(_KerasOptimizer):
 
 # state_dict 의 "optimizer" 와 오류 메시지의 이름은 공개 이름 adamlearn.keras.Muon 을 따른다 (keras.Adam 이 "Adam" 이듯).
 KerasMuon.__name__ = KerasMuon.__qualname__ = "Muon"
+KerasMuon.__module__ = "adamlearn.keras"  # repr 과 pickle 이 공개된 이름을 쓰게: adamlearn.keras.Muon
+Muon.__module__ = "adamlearn"  # adamlearn.Muon

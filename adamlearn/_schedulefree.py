@@ -185,3 +185,4 @@ class KerasScheduleFreeAdamW(_KerasOptimizer):
 
 # state_dict 의 "optimizer" 와 오류 메시지의 이름은 공개 이름 adamlearn.keras.ScheduleFreeAdamW 를 따른다.
 KerasScheduleFreeAdamW.__name__ = KerasScheduleFreeAdamW.__qualname__ = "ScheduleFreeAdamW"
+KerasScheduleFreeAdamW.__module__ = "adamlearn.keras"  # repr 과 pickle 이 공개된 이름을 쓰게
