@@ -30,6 +30,7 @@ FORBIDDEN = {
     "매개변수": "파라미터",
     "비용 함수": "손실 함수",
     "교차 검증": "교차 확인 (교차 검증은 cross-validation 이다)",
+    "초기값": "초깃값",
 }
 
 # 용어집에 반드시 있어야 하는 용어 (STYLE-ko.md 의 표)
@@ -63,39 +64,147 @@ def test_prose_uses_one_word_per_concept(word, instead):
     assert not hits, f"'{word}' 대신 '{instead}' 를 쓴다: {hits}"
 
 
-def test_glossary_lists_every_style_term():
+def _glossary_rows():
+    """용어집 표의 줄 (머리줄과 구분줄 다음): 칸의 목록."""
     glossary = (BOOK / "glossary.md").read_text(encoding="utf-8")
-    rows = [line for line in glossary.splitlines() if line.startswith("|")]
-    first_cells = {line.strip("|").split("|")[0].strip() for line in rows}
+    rows = [line for line in glossary.splitlines() if line.startswith("| ")][1:]
+    return [[cell.strip() for cell in row.strip().strip("|").split("|")] for row in rows]
+
+
+def test_glossary_lists_every_style_term():
+    first_cells = {cells[0] for cells in _glossary_rows()}
     missing = [term for term in REQUIRED_GLOSSARY if not any(term in cell for cell in first_cells)]
     assert not missing, f"용어집에 없는 용어: {missing}"
 
 
-def _chapter_prose(file):
+# 용어집의 '처음 나오는 곳'은 용어를 처음 다루는 절의 레이블이다: {ref}`3장 점화식 <sec-03-recurrence>`.
+# 레이블 줄 (sec-03-recurrence)= 은 장(노트북)의 마크다운 셀에서 그 절 제목 바로 위에 있다.
+HEADING = re.compile(r"^#{1,6} +\S")
+LABEL_LINE = re.compile(r"^\(([A-Za-z0-9_.:-]+)\)=\s*$")
+FENCE = re.compile(r"^(`{3,}|~{3,}|:{3,})")
+GLOSSARY_LINK = re.compile(r"^\{ref\}`(\d+)장 [^`<>]+ <(sec-(\d{2})-[a-z0-9-]+)>`$")
+# ch01 의 장 지도는 장마다 다루는 것을 미리 늘어놓으므로 용어를 소개하는 곳이 아니다: 찾을 때 건너뛴다.
+NOT_AN_INTRODUCTION = {"## 장 지도"}
+
+
+def _markdown_cells(file):
     nb = json.loads((ROOT / f"{file}.ipynb").read_text(encoding="utf-8"))
-    return _strip_code("\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"))
+    return ["".join(c["source"]).split("\n") for c in nb["cells"] if c["cell_type"] == "markdown"]
 
 
-def first_chapter(term, texts):
-    """``term`` 이 낱말의 첫머리로(바로 앞이 한글 음절이 아니게) 처음 나오는 장."""
+def _heading_lines(lines):
+    """울타리 블록(``` ~~~ :::) 밖의 제목 줄 번호."""
+    fence = None
+    for j, line in enumerate(lines):
+        m = FENCE.match(line)
+        if fence is None:
+            if m:
+                fence = m.group(1)
+            elif HEADING.match(line):
+                yield j
+        elif m and line.strip() == fence[0] * len(fence):
+            fence = None
+
+
+def _sections(file):
+    """(제목 줄, 그 제목 아래 본문) 을 차례로: 셀을 제목 줄에서 나누고, 제목은 다음 셀로 이어진다. 레이블 줄은 뺀다."""
+    heading = None
+    for lines in _markdown_cells(file):
+        start = 0
+        for j in [*_heading_lines(lines), len(lines)]:
+            if j > start:
+                yield heading, "\n".join(line for line in lines[start:j] if not LABEL_LINE.match(line))
+            if j < len(lines):
+                heading, start = lines[j].rstrip(), j
+
+
+def introduced_in(term, chapters):
+    """``term`` 을 처음 다루는 (장, 제목 줄), 없으면 None.
+
+    장은 목차 순서로 ``term`` 이 낱말의 첫머리로(바로 앞이 한글 음절이 아니게) 처음 나오는 장이다 (장 지도는 빼고,
+    인라인 코드와 코드 블록도 뺀다). 그 장에 용어를 제목으로 단 절('## 점화식', 쌍점의 한쪽: '### 어디서 갈리는가: FMA')이
+    있으면 장의 첫머리가 먼저 이름을 불러도 그 절이 용어를 다루는 곳이고, 없으면 용어가 처음 나오는 절이다.
+    """
     pattern = re.compile(r"(?<![가-힣])" + re.escape(term))
-    for file, text in texts:
-        if pattern.search(text):
-            return file
+    for file in chapters:
+        found = None
+        for heading, text in _sections(file):
+            if heading in NOT_AN_INTRODUCTION:
+                continue
+            title = (heading or "").lstrip("#").strip()
+            if term in {title, *(part.strip() for part in title.split(":"))}:
+                return file, heading
+            if found is None and pattern.search(_strip_code(text)):
+                found = file, heading
+        if found:
+            return found
     return None
 
 
-def test_glossary_chapter_column_is_where_the_term_first_appears():
-    texts = [(f, _chapter_prose(f)) for f in chapter_notebooks()]
-    glossary = (BOOK / "glossary.md").read_text(encoding="utf-8")
-    rows = [line.strip().strip("|").split("|") for line in glossary.splitlines() if line.startswith("| ")]
+def label_places(chapters):
+    """{레이블: [(장, 바로 아래 제목 줄 또는 None)]}: 장의 마크다운 셀에 있는 레이블 줄마다."""
+    places = {}
+    for file in chapters:
+        for lines in _markdown_cells(file):
+            headings = set(_heading_lines(lines))
+            for j, line in enumerate(lines):
+                if m := LABEL_LINE.match(line):
+                    k = j + 1
+                    while k < len(lines) and LABEL_LINE.match(lines[k]):
+                        k += 1
+                    places.setdefault(m.group(1), []).append((file, lines[k].rstrip() if k in headings else None))
+    return places
+
+
+def test_glossary_links_to_the_section_where_the_term_first_appears():
+    chapters = chapter_notebooks()
+    places = label_places(chapters)
     wrong = []
-    for korean, _english, chapter in ((r[0].strip(), r[1].strip(), r[2].strip()) for r in rows[1:]):
-        term = re.sub(r"\s*\(.*\)$", "", korean)
-        first = first_chapter(term, texts)
-        expected = f"<{first.split('/')[-1]}>" if first else None
-        if expected is None or expected not in chapter:
-            wrong.append(f"{korean}: 표는 {chapter}, 처음 나오는 곳은 {first}")
+    for korean, *rest in _glossary_rows():
+        where = rest[-1] if rest else ""
+        link = GLOSSARY_LINK.match(where)
+        if not link:
+            wrong.append(f"{korean}: 마지막 칸이 {{ref}}`N장 절 제목 <sec-NN-이름>` 꼴이 아니다: {where!r}")
+            continue
+        number, label, label_number = link.groups()
+        at = places.get(label, [])
+        if len(at) != 1 or at[0][1] is None:
+            wrong.append(f"{korean}: 레이블 {label} 은 장들의 제목 바로 위에 한 번 있어야 하는데, 있는 곳: {at}")
+            continue
+        file, heading = at[0]
+        chapter = int(re.search(r"/ch(\d+)_", file).group(1))
+        if int(number) != chapter or int(label_number) != chapter:
+            wrong.append(f"{korean}: {label} 은 {chapter}장에 있는데 링크는 '{number}장'이다")
+        expected = introduced_in(re.sub(r"\s*\(.*\)$", "", korean), chapters)
+        if expected != (file, heading):
+            wrong.append(f"{korean}: 링크는 {file} {heading!r}, 용어를 처음 다루는 곳은 {expected}")
+    hint = "용어집의 링크를 용어를 처음 다루는 절의 레이블로 고친다 (레이블 줄 (sec-NN-이름)= 은 그 절 제목 바로 위에 둔다)"
+    assert not wrong, "\n".join([*wrong, hint])
+
+
+def _glossary_key(korean):
+    """가나다순, 띄어쓰기 무시. 로마자 등 한글이 아닌 글자로 시작하는 용어는 끝에 (코드 포인트 순, 즉 알파벳순)."""
+    term = korean.replace(" ", "")
+    return (not ("가" <= term[0] <= "힣"), term)
+
+
+def test_glossary_is_sorted():
+    terms = [cells[0] for cells in _glossary_rows()]
+    in_order = sorted(terms, key=_glossary_key)
+    misplaced = [f"{i + 1}번째 줄: {got} (순서대로라면 {want})" for i, (got, want) in enumerate(zip(terms, in_order)) if got != want]
+    assert not misplaced and len(set(terms)) == len(terms), "\n".join(misplaced) or "같은 용어가 두 번 있다"
+
+
+def test_glossary_defines_every_term_in_one_sentence():
+    """네 칸(한국어, English, 정의, 처음 나오는 곳). 정의는 해라체 한 문장: '다.'로 끝나고 중간에 문장이 끝나지 않는다."""
+    wrong = []
+    for cells in _glossary_rows():
+        if len(cells) != 4 or not all(cells):
+            wrong.append(f"{cells[0]}: 칸이 네 개가 아니거나 빈 칸이 있다: {cells}")
+            continue
+        definition = cells[2]
+        if not definition.endswith("다.") or re.search(r"다\.\s", definition):
+            wrong.append(f"{cells[0]}: 정의가 '다.'로 끝나는 한 문장이 아니다: {definition}")
     assert not wrong, "\n".join(wrong)
 
 
@@ -112,9 +221,20 @@ SPACED_PARTICLE = re.compile(
     r"(?<=[A-Za-z0-9`$)\]}%′'’ε∞])[ \u00a0]+(" + "|".join(PARTICLES) + r")(?=[\s.,;:!?)\]…·—\"”’]|$)", re.M)
 
 
+# 본문을 담는 지시문(연습문제, 풀이, 글상자)은 본다. 그 밖의 울타리(코드, {math}, 알고리즘 상자)는 뺀다.
+PROSE_DIRECTIVES = ("{exercise}", "{solution-start}", "{solution-end}", "{admonition}", "{note}", "{tip}",
+                    "{warning}", "{important}", "{dropdown}", "{seealso}")
+
+
 def _strip_blocks(text):
-    """코드 블록(``` ~~~ :::), 디스플레이 수식, 인용 줄을 뺀 본문."""
-    text = re.sub(r"^(```|~~~|:::).*?^\1", "", text, flags=re.S | re.M)
+    """코드 블록(``` ~~~ :::, 본문 지시문은 빼지 않는다), 디스플레이 수식, 인용 줄을 뺀 본문."""
+    def drop_code(m):
+        info = m.group(2).strip()
+        if info.startswith(PROSE_DIRECTIVES):
+            return "\n".join(line for line in m.group(0).splitlines() if not line.lstrip().startswith((":", "```", "~~~")))
+        return ""
+
+    text = re.sub(r"^(```|~~~|:::)(.*?)$.*?^\1[ \t]*$", drop_code, text, flags=re.S | re.M)
     text = re.sub(r"\$\$.*?\$\$", "", text, flags=re.S)
     text = re.sub(r"\\begin\{.*?\\end\{[^}]*\}", "", text, flags=re.S)
     return re.sub(r"^>.*$", "", text, flags=re.M)
@@ -140,3 +260,14 @@ def test_spaced_particle_detector(text, found):
 def test_particles_attach_to_the_word_before_them():
     hits = [f"{where}: …{hit}" for where, text in _prose() for hit in spaced_particles(text)]
     assert not hits, f"조사를 앞말에 붙여 쓴다 ({len(hits)}곳):\n" + "\n".join(hits[:40])
+
+
+# 되풀이하면 기계적으로 읽히는 연결 어구: 장마다 이만큼까지만 (편집 전에는 '위 셀이 출력하듯'이 한 장에 13번까지 나왔다).
+REFRAINS = {"위 셀이 출력하듯": 2, "보이듯": 2, "출력을 보면": 3}
+
+
+@pytest.mark.parametrize("file", chapter_notebooks())
+def test_connective_phrases_do_not_become_a_refrain(file):
+    text = _strip_code("\n".join("\n".join(lines) for lines in _markdown_cells(file)))
+    over = {phrase: text.count(phrase) for phrase, limit in REFRAINS.items() if text.count(phrase) > limit}
+    assert not over, f"{file}: 같은 연결 어구를 되풀이한다 {over} (한도 {REFRAINS})"
