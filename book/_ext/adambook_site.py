@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import io
 import json
 import re
 import shutil
@@ -816,10 +817,35 @@ def slim_site(outdir: Path) -> None:
             path.write_text(slim, encoding="utf-8", errors="surrogateescape")
 
 
+def shrink_png(path: Path) -> None:
+    """노트북 그림(2배 해상도 PNG)을 256색 팔레트 PNG 로 다시 쓴다. 더 작아질 때만 바꾼다.
+
+    책의 그림은 흰 바탕의 선 그림이라 256색이면 눈으로 구별되지 않고, 파일은 2–3배 작아진다 (ch06 의 궤적 그림
+    333 KB -> 116 KB). 투명한 곳이 있는 그림은 알파를 살려 FASTOCTREE 로, 불투명하면 RGB 로 MEDIANCUT 한다. 디더링은
+    하지 않는다: 선과 글자 가장자리에 점무늬가 생긴다.
+    """
+    from PIL import Image
+
+    with Image.open(path) as im:
+        im.load()
+        if im.mode not in ("RGB", "RGBA"):
+            return
+        if im.mode == "RGBA" and im.getchannel("A").getextrema()[0] == 255:
+            im = im.convert("RGB")
+        method = Image.Quantize.MEDIANCUT if im.mode == "RGB" else Image.Quantize.FASTOCTREE
+        small = im.quantize(colors=256, method=method, dither=Image.Dither.NONE)
+    buffer = io.BytesIO()
+    small.save(buffer, format="PNG", optimize=True)
+    if buffer.tell() < path.stat().st_size:
+        path.write_bytes(buffer.getvalue())
+
+
 def _build_finished(app: Sphinx, exception: BaseException | None) -> None:
     if exception is None and app.builder.format == "html":
         copy_assets(app)
         slim_site(Path(app.outdir))
+        for png in (Path(app.outdir) / "_images").glob("*.png"):
+            shrink_png(png)
         missing = check_font_coverage(Path(app.outdir), app.config._adambook_hangul)
         if missing:
             logger.warning("adambook_site: 한글 웹폰트에 없는 글자 %d 자가 사이트에 나온다: %s (book_hangul 이 모으지 "
